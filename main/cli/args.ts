@@ -1,0 +1,59 @@
+// Splits a command line into the global options, the command words and the command's own options.
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { badInput } from '../../common/result';
+
+export interface GlobalOptions {
+  dataDir?: string;
+  help: boolean;
+  version: boolean;
+}
+
+/** Pulls --data-dir, --help and --version out of argv wherever they stand; returns them and the rest. */
+export function extractGlobals(argv: readonly string[]): { globals: GlobalOptions; rest: string[] } {
+  const globals: GlobalOptions = { help: false, version: false };
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--data-dir') {
+      const value = argv[++i];
+      if (value === undefined || value.startsWith('--')) throw badInput('--data-dir needs a folder, for example --data-dir ./tunebench-data.');
+      globals.dataDir = value;
+    } else if (arg.startsWith('--data-dir=')) globals.dataDir = arg.slice('--data-dir='.length);
+    else if (arg === '--help' || arg === '-h') globals.help = true;
+    else if (arg === '--version' || arg === '-v') globals.version = true;
+    else rest.push(arg);
+  }
+  return { globals, rest };
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+
+/** parseArgs with our error wording: unknown flags and missing values become one bad-input sentence. */
+export function parseCommandArgs<O extends Options>(command: string, args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    const message = err instanceof Error ? err.message.replace(/\.$/, '') : String(err);
+    throw badInput(`${command}: ${message}. See \`tunebench --help\`.`);
+  }
+}
+
+export const USAGE = `Tunebench — fine-tune small language models on your own machine.
+
+Usage: tunebench [--data-dir DIR] <command> [options]
+
+Commands:
+  datasets import <file> [--name N] [--json]   import a .txt, .csv, .tsv or .jsonl file
+  datasets list [--json]                       the imported datasets
+  train --dataset <id|name|file> [--preset quick|standard] [--set key=value]... [--json]
+                                               train a model in a separate trainer process
+  runs list [--json]                           every run, newest first
+  runs show <run> [--json]                     one run with its config and metric series
+  serve [--host 127.0.0.1] [--port 4477]       the app in a browser (prints the URL with its token)
+
+Global options:
+  --data-dir DIR   where the database and files live (or TUNEBENCH_DATA_DIR); default: the per-user app data folder
+  --json           print one JSON document on stdout; progress always goes to stderr
+  --help, --version
+
+Exit status: 0 success, 2 bad input (one sentence on stderr, nothing written), 1 any other failure.`;

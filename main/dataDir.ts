@@ -1,0 +1,17 @@
+// Where Tunebench keeps its database and files: --data-dir, else TUNEBENCH_DATA_DIR, else the per-user application
+// data folder (the same folder Electron's app.getPath('userData') gives for an app named "tunebench").
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const APP_NAME = 'tunebench';
+
+export function defaultDataDir(platform: NodeJS.Platform = process.platform, env: NodeJS.ProcessEnv = process.env): string {
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
+}
+
+export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv = process.env, fallback = defaultDataDir()): string {
+  const chosen = flag ?? env.TUNEBENCH_DATA_DIR;
+  return chosen ? resolve(chosen) : fallback;
+}

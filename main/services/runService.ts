@@ -1,0 +1,203 @@
+// Runs: resolve a config, start a trainer process, persist what it streams, forward it to subscribers, and keep the
+// run's status honest when the process ends in any way (done, error message, crash, kill).
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { EventBus } from './eventBus';
+import type { DatasetService } from './datasetService';
+import type { RunStore } from './runStore';
+import type { TrainerConnection, TrainerExit, TrainerLauncher } from './trainerProcess';
+import { resolveTrainConfig, type Overrides, type PresetName } from '../../common/config';
+import type { RunDetail, RunSummary } from '../../common/domain';
+import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainerMessage } from '../../common/protocol';
+import { TunebenchError } from '../../common/result';
+
+interface ActiveRun {
+  readonly conn: TrainerConnection;
+  readonly startedMs: number;
+  lastStep: number;
+  ended: boolean;
+  readonly waiters: ((summary: RunSummary) => void)[];
+}
+
+const UPDATE_EVERY_MS = 400; // at most this often a run's summary is pushed while metrics stream
+
+export class RunService {
+  private readonly active = new Map<string, ActiveRun>();
+  private readonly lastPush = new Map<string, number>();
+
+  constructor(
+    private readonly deps: {
+      store: RunStore;
+      datasets: DatasetService;
+      events: EventBus;
+      launchTrainer: TrainerLauncher;
+      dataDir: string;
+    },
+  ) {}
+
+  start(input: { datasetId: string; preset: PresetName; overrides: Overrides }): RunSummary {
+    const { store, datasets } = this.deps;
+    const dataset = datasets.get(input.datasetId);
+    const config = resolveTrainConfig(input.preset, input.overrides);
+    const data = datasets.loadTrainData(dataset.id);
+    const run = store.create({ datasetId: dataset.id, task: dataset.task, preset: input.preset, config, hostPid: process.pid });
+    const checkpointDir = join(this.deps.dataDir, 'checkpoints', run.id);
+    mkdirSync(checkpointDir, { recursive: true });
+
+    const conn = this.deps.launchTrainer();
+    const active: ActiveRun = { conn, startedMs: Date.now(), lastStep: 0, ended: false, waiters: [] };
+    this.active.set(run.id, active);
+    conn.onMessage((raw) => this.onTrainerMessage(run.id, raw));
+    conn.onExit((exit) => this.onTrainerExit(run.id, exit));
+    const start: HostMessage = { type: 'start', runId: run.id, config, data, checkpointDir };
+    conn.send(start);
+    this.push(run.id, true);
+    return store.summary(run.id);
+  }
+
+  list(): RunSummary[] {
+    return this.deps.store.list();
+  }
+
+  get(runId: string): RunDetail {
+    return this.deps.store.detail(runId);
+  }
+
+  pause(runId: string): RunSummary {
+    this.control(runId, 'pause', ['running']);
+    return this.deps.store.summary(runId);
+  }
+
+  resume(runId: string): RunSummary {
+    this.control(runId, 'resume', ['paused']);
+    return this.deps.store.summary(runId);
+  }
+
+  cancel(runId: string): RunSummary {
+    this.control(runId, 'cancel', ['queued', 'running', 'paused']);
+    return this.deps.store.summary(runId);
+  }
+
+  /** Resolves with the final summary once the run has finished (immediately if it already has). */
+  waitFor(runId: string): Promise<RunSummary> {
+    const active = this.active.get(runId);
+    if (!active || active.ended) return Promise.resolve(this.deps.store.summary(runId));
+    return new Promise((resolve) => active.waiters.push(resolve));
+  }
+
+  /** Stops every trainer (app quit, server shutdown): their runs end as interrupted. */
+  shutdown(): void {
+    for (const [runId, active] of this.active) {
+      if (active.ended) continue;
+      this.finish(runId, 'interrupted', 'Tunebench stopped while this run was training.');
+      active.conn.kill();
+    }
+  }
+
+  private control(runId: string, type: 'pause' | 'resume' | 'cancel', allowed: RunStatus[]): void {
+    const summary = this.deps.store.summary(runId);
+    const active = this.active.get(runId);
+    if (!active || active.ended || !allowed.includes(summary.status)) {
+      throw new TunebenchError('conflict', `Run ${runId} is ${summary.status}; it cannot be ${type === 'pause' ? 'paused' : type === 'resume' ? 'resumed' : 'cancelled'} now.`);
+    }
+    active.conn.send({ type } satisfies HostMessage);
+  }
+
+  private onTrainerMessage(runId: string, raw: unknown): void {
+    const active = this.active.get(runId);
+    if (!active || active.ended) return;
+    const parsed = trainerMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      this.deps.events.emit('runs.onDidLog', { runId, level: 'warn', message: 'Ignored a malformed message from the trainer.' });
+      return;
+    }
+    this.handle(runId, active, parsed.data);
+  }
+
+  private handle(runId: string, active: ActiveRun, msg: TrainerMessage): void {
+    const { store, events } = this.deps;
+    switch (msg.type) {
+      case 'backend':
+        store.update(runId, { backend: msg.backend, device: msg.device, status: 'running', startedAt: new Date().toISOString() });
+        for (const line of msg.tried) events.emit('runs.onDidLog', { runId, level: 'info', message: `backend ${line}` });
+        events.emit('runs.onDidLog', { runId, level: 'info', message: `training on ${msg.backend} (${msg.device})` });
+        this.push(runId, true);
+        break;
+      case 'status':
+        store.update(runId, { status: msg.status });
+        if (msg.message) events.emit('runs.onDidLog', { runId, level: 'info', message: msg.message });
+        this.push(runId, true);
+        break;
+      case 'metrics': {
+        const points = Object.entries(msg.values).map(([name, value]) => ({ step: msg.step, name, value }));
+        active.lastStep = Math.max(active.lastStep, msg.step);
+        store.appendMetrics(runId, points);
+        events.emit('runs.onDidMetrics', { runId, points });
+        this.push(runId, false);
+        break;
+      }
+      case 'checkpoint':
+        store.addCheckpoint(runId, { step: msg.step, path: msg.path, bytes: msg.bytes });
+        events.emit('runs.onDidLog', { runId, level: 'info', message: `checkpoint at step ${msg.step}: ${msg.path}` });
+        break;
+      case 'log':
+        events.emit('runs.onDidLog', { runId, level: msg.level, message: msg.message });
+        break;
+      case 'done':
+        active.lastStep = Math.max(active.lastStep, msg.step);
+        this.finish(runId, msg.status, null);
+        break;
+      case 'error':
+        this.finish(runId, 'failed', msg.message);
+        break;
+    }
+  }
+
+  private onTrainerExit(runId: string, exit: TrainerExit): void {
+    const active = this.active.get(runId);
+    if (!active) return;
+    if (!active.ended) {
+      const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
+      const detail = exit.stderrTail ? `: ${lastLines(exit.stderrTail, 5)}` : '';
+      this.finish(runId, 'failed', `The trainer process ${how} before the run finished${detail}`);
+    }
+    this.active.delete(runId);
+  }
+
+  private finish(runId: string, status: RunStatus, error: string | null): void {
+    const active = this.active.get(runId);
+    if (!active || active.ended) return;
+    active.ended = true;
+    const { store } = this.deps;
+    store.flush();
+    const summary = store.update(runId, {
+      status,
+      error,
+      lastStep: active.lastStep,
+      finishedAt: new Date().toISOString(),
+      durationMs: Date.now() - active.startedMs,
+    });
+    if (error) this.deps.events.emit('runs.onDidLog', { runId, level: 'error', message: error });
+    this.deps.events.emit('runs.onDidUpdate', summary);
+    for (const resolve of active.waiters.splice(0)) resolve(summary);
+    if (FINISHED_STATUSES.includes(status) && status !== 'failed') {
+      // the trainer exits by itself after `done`; make sure a cancelled one does not linger
+      setTimeout(() => active.conn.kill(), 5000).unref();
+    }
+  }
+
+  /** Pushes the run's summary to subscribers; metric-driven pushes are throttled. */
+  private push(runId: string, force: boolean): void {
+    const now = Date.now();
+    if (!force && now - (this.lastPush.get(runId) ?? 0) < UPDATE_EVERY_MS) return;
+    this.lastPush.set(runId, now);
+    const summary = this.deps.store.summary(runId);
+    const active = this.active.get(runId);
+    if (active) summary.lastStep = Math.max(summary.lastStep, active.lastStep);
+    this.deps.events.emit('runs.onDidUpdate', summary);
+  }
+}
+
+function lastLines(text: string, n: number): string {
+  return text.split('\n').slice(-n).join(' ').replace(/\s+/g, ' ').trim();
+}

@@ -1,0 +1,63 @@
+// A user's first minute, in Debian's Chromium against `tunebench serve`: drop a file, click Train, watch the chart.
+import { expect, test, type Page } from '@playwright/test';
+import { assertBuilt, startServe, tempDir } from '../helpers/cli';
+import { corpusLines, sentimentCsv } from '../helpers/fixtures';
+
+let server: Awaited<ReturnType<typeof startServe>>;
+
+test.beforeAll(async () => {
+  assertBuilt();
+  server = await startServe(tempDir());
+});
+test.afterAll(async () => server?.stop());
+
+async function dropFile(page: Page, name: string, content: string): Promise<void> {
+  const dataTransfer = await page.evaluateHandle(
+    ({ name, content }) => {
+      const transfer = new DataTransfer();
+      transfer.items.add(new File([content], name, { type: 'text/plain' }));
+      return transfer;
+    },
+    { name, content },
+  );
+  const zone = page.getByTestId('dataset-dropzone');
+  await zone.dispatchEvent('dragenter', { dataTransfer });
+  await zone.dispatchEvent('dragover', { dataTransfer });
+  await zone.dispatchEvent('drop', { dataTransfer });
+}
+
+test('drop a text file, train, and see the loss drawn live', async ({ page }, testInfo) => {
+  const errors: string[] = [];
+  page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
+  page.on('pageerror', (err) => errors.push(err.message));
+  await page.goto(server.url);
+  await expect(page.getByTestId('dataset-dropzone')).toBeVisible();
+
+  await dropFile(page, 'sentences.txt', corpusLines(300).join('\n'));
+  await expect(page.getByTestId('dataset-dropzone')).toContainText('sentences');
+  await expect(page.getByTestId('dataset-dropzone')).toContainText('300');
+
+  await page.getByTestId('start-training').click();
+  const chart = page.getByTestId('loss-chart');
+  await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThan(3);
+  await expect(page.getByTestId('run-backend')).toContainText(/wasm|cpu|webgpu|tensorflow/);
+  await expect(page.getByTestId('run-status')).toContainText('completed', { timeout: 200_000 });
+  await page.screenshot({ path: testInfo.outputPath('../screens/train-completed.png'), fullPage: true });
+  expect(errors).toEqual([]);
+});
+
+test('a bad file shows one sentence where it was dropped, and a CSV picked with the file chooser imports', async ({ page }, testInfo) => {
+  await page.goto(server.url);
+  await dropFile(page, 'empty.csv', '');
+  await expect(page.getByRole('alert')).toContainText('empty.csv is empty');
+
+  await page.getByTestId('dataset-dropzone').locator('input[type=file]').setInputFiles({
+    name: 'reviews.csv',
+    mimeType: 'text/csv',
+    buffer: Buffer.from(sentimentCsv(40)),
+  });
+  await expect(page.getByTestId('dataset-dropzone')).toContainText('reviews');
+  await expect(page.getByTestId('dataset-dropzone')).toContainText('classify');
+  await expect(page.getByTestId('start-training')).toBeEnabled();
+  await page.screenshot({ path: testInfo.outputPath('../screens/dataset-imported.png'), fullPage: true });
+});

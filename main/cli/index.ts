@@ -8,7 +8,10 @@ import { createServices, type Services } from '../services';
 import { forkLauncher } from '../services/trainerProcess';
 import { VERSION } from '../version';
 import { extractGlobals, parseCommandArgs, USAGE } from './args';
-import { datasetsCommand, runsCommand, trainCommand, type CliIo } from './commands';
+import { datasetsCommand } from './datasetsCommand';
+import type { CliIo } from './output';
+import { runsCommand } from './runsCommand';
+import { trainCommand } from './trainCommand';
 
 const DEFAULT_PORT = 4477;
 

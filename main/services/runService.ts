@@ -40,7 +40,7 @@ export class RunService {
     const dataset = datasets.get(input.datasetId);
     const config = resolveTrainConfig(input.preset, input.overrides);
     const data = datasets.loadTrainData(dataset.id);
-    const run = store.create({ datasetId: dataset.id, task: dataset.task, preset: input.preset, config, hostPid: process.pid });
+    const run = store.create({ datasetId: dataset.id, task: data.task, preset: input.preset, config, hostPid: process.pid });
     const checkpointDir = join(this.deps.dataDir, 'checkpoints', run.id);
     mkdirSync(checkpointDir, { recursive: true });
 

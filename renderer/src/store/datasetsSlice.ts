@@ -1,0 +1,70 @@
+import type { StateCreator } from 'zustand';
+import type { DatasetSummary } from '../../../common/domain';
+import type { State } from './state';
+
+export interface ImportProgress {
+  fileName: string;
+  /** 'uploading' (browser mode, before the server reads it) or 'reading' (the server parses it). */
+  phase: 'uploading' | 'reading';
+  bytesRead: number;
+  totalBytes: number;
+}
+
+export interface DatasetsState {
+  /** Newest first. */
+  list: DatasetSummary[];
+  currentId: string | null;
+  importing: ImportProgress | null;
+  /** The last import's error sentence, cleared by the next import. */
+  error: string | null;
+}
+
+export interface DatasetsSlice {
+  datasets: DatasetsState;
+  /** Replaces the list; keeps the current dataset if it still exists, else picks `preferredId` or the newest. */
+  datasetsLoaded(list: DatasetSummary[], preferredId?: string | null): void;
+  datasetSelected(id: string): void;
+  importStarted(fileName: string, totalBytes: number, phase: ImportProgress['phase']): void;
+  importProgressed(progress: { fileName: string; bytesRead: number; totalBytes: number }): void;
+  importSucceeded(summary: DatasetSummary): void;
+  importFailed(message: string): void;
+}
+
+const newestFirst = (a: DatasetSummary, b: DatasetSummary) => b.createdAt.localeCompare(a.createdAt);
+
+export const createDatasetsSlice: StateCreator<State, [], [], DatasetsSlice> = (set) => ({
+  datasets: { list: [], currentId: null, importing: null, error: null },
+
+  datasetsLoaded: (list, preferredId) =>
+    set((s) => {
+      const sorted = [...list].sort(newestFirst);
+      const has = (id: string | null | undefined) => !!id && sorted.some((d) => d.id === id);
+      const currentId = has(s.datasets.currentId)
+        ? s.datasets.currentId
+        : has(preferredId)
+          ? preferredId!
+          : (sorted[0]?.id ?? null);
+      return { datasets: { ...s.datasets, list: sorted, currentId } };
+    }),
+
+  datasetSelected: (id) =>
+    set((s) => (s.datasets.list.some((d) => d.id === id) ? { datasets: { ...s.datasets, currentId: id } } : {})),
+
+  importStarted: (fileName, totalBytes, phase) =>
+    set((s) => ({ datasets: { ...s.datasets, importing: { fileName, phase, bytesRead: 0, totalBytes }, error: null } })),
+
+  importProgressed: ({ bytesRead, totalBytes }) =>
+    set((s) => {
+      const importing = s.datasets.importing;
+      if (!importing) return {};
+      return { datasets: { ...s.datasets, importing: { ...importing, phase: 'reading', bytesRead, totalBytes } } };
+    }),
+
+  importSucceeded: (summary) =>
+    set((s) => {
+      const list = [summary, ...s.datasets.list.filter((d) => d.id !== summary.id)].sort(newestFirst);
+      return { datasets: { list, currentId: summary.id, importing: null, error: null } };
+    }),
+
+  importFailed: (message) => set((s) => ({ datasets: { ...s.datasets, importing: null, error: message } })),
+});

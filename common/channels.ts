@@ -4,7 +4,7 @@ export const CHANNEL_PREFIX = 'tunebench:';
 
 const SYSTEM_CALLS = ['system.info'] as const;
 const DATASET_CALLS = ['datasets.import', 'datasets.list'] as const;
-const RUN_CALLS = ['runs.start', 'runs.list', 'runs.get', 'runs.pause', 'runs.resume', 'runs.cancel'] as const;
+const RUN_CALLS = ['runs.start', 'runs.list', 'runs.get', 'runs.pause', 'runs.resume', 'runs.cancel', 'runs.delete'] as const;
 
 const DATASET_EVENTS = ['datasets.onDidProgress'] as const;
 const RUN_EVENTS = ['runs.onDidUpdate', 'runs.onDidMetrics', 'runs.onDidLog'] as const;

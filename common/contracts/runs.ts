@@ -23,6 +23,7 @@ export const runCalls = {
   'runs.pause': { input: runRef, output: runSummarySchema },
   'runs.resume': { input: runRef, output: runSummarySchema },
   'runs.cancel': { input: runRef, output: runSummarySchema },
+  'runs.delete': { input: runRef, output: z.object({ deleted: idSchema }) },
 } as const;
 
 export const runEvents = {

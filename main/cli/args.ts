@@ -49,6 +49,7 @@ Commands:
                                                train a model in a separate trainer process
   runs list [--json]                           every run, newest first
   runs show <run> [--json]                     one run with its config and metric series
+  runs delete <run>                            a finished run, its metrics and checkpoints
   serve [--host 127.0.0.1] [--port 4477]       the app in a browser (prints the URL with its token)
 
 Global options:

@@ -35,7 +35,15 @@ export async function runsCommand(services: Services, io: CliIo, args: string[])
     for (const c of detail.checkpoints) print(io, `checkpoint step ${c.step}: ${c.path} (${formatBytes(c.bytes)})`);
     return 0;
   }
-  throw badInput(`Unknown command 'runs ${sub ?? ''}'; use \`runs list\` or \`runs show <run>\`.`);
+  if (sub === 'delete') {
+    const { values, positionals } = parseCommandArgs('runs delete', rest, { json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw badInput('runs delete takes one run id, for example `tunebench runs delete run-1a2b3c4d`.');
+    services.runs.delete(positionals[0]);
+    if (values.json) printJson(io, { deleted: positionals[0] });
+    else print(io, `deleted ${positionals[0]}`);
+    return 0;
+  }
+  throw badInput(`Unknown command 'runs ${sub ?? ''}'; use \`runs list\`, \`runs show <run>\` or \`runs delete <run>\`.`);
 }
 
 function runRow(r: RunSummary): string[] {

@@ -1,6 +1,6 @@
 // Runs: resolve a config, start a trainer process, persist what it streams, forward it to subscribers, and keep the
 // run's status honest when the process ends in any way (done, error message, crash, kill).
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from './eventBus';
 import type { DatasetService } from './datasetService';
@@ -76,6 +76,14 @@ export class RunService {
   cancel(runId: string): RunSummary {
     this.control(runId, 'cancel', ['queued', 'running', 'paused']);
     return this.deps.store.summary(runId);
+  }
+
+  /** Deletes a finished run, its metrics and its checkpoint files. */
+  delete(runId: string): void {
+    const active = this.active.get(runId);
+    if (active && !active.ended) throw new TunebenchError('conflict', `Run ${runId} is still training; cancel it before deleting it.`);
+    this.deps.store.delete(runId);
+    rmSync(join(this.deps.dataDir, 'checkpoints', runId), { recursive: true, force: true });
   }
 
   /** Resolves with the final summary once the run has finished (immediately if it already has). */

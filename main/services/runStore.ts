@@ -159,6 +159,13 @@ export class RunStore {
     return validated(runDetailSchema, { ...summary, series, checkpoints }, runId);
   }
 
+  /** Removes a run with its metrics and checkpoint rows (cascade); returns the checkpoint files it referenced. */
+  delete(runId: string): string[] {
+    const { checkpoints } = this.detail(runId);
+    this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
+    return checkpoints.map((c) => c.path);
+  }
+
   /** Newest first. */
   list(): RunSummary[] {
     this.flush();

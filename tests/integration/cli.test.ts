@@ -1,5 +1,5 @@
 // The CLI end to end: real processes (the CLI and its trainer), a real SQLite file in a temp data directory.
-import { readdirSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DatasetSummary, RunDetail } from '../../common/domain';
@@ -42,6 +42,9 @@ describe('tunebench CLI', () => {
 
     const runs = tunebenchJson<{ id: string }[]>(dataDir, ['runs', 'list']);
     expect(runs.map((r) => r.id)).toEqual([train.runId]);
+    expect(tunebenchJson(dataDir, ['runs', 'delete', train.runId])).toEqual({ deleted: train.runId });
+    expect(tunebenchJson(dataDir, ['runs', 'list'])).toEqual([]);
+    expect(existsSync(detail.checkpoints[0].path)).toBe(false);
   });
 
   it('trains a character model on a text file given by path', () => {

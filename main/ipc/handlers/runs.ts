@@ -10,5 +10,9 @@ export function runHandlers({ services }: HandlerContext): DomainHandlers<typeof
     'runs.pause': ({ runId }) => runs.pause(runId),
     'runs.resume': ({ runId }) => runs.resume(runId),
     'runs.cancel': ({ runId }) => runs.cancel(runId),
+    'runs.delete': ({ runId }) => {
+      runs.delete(runId);
+      return { deleted: runId };
+    },
   };
 }

@@ -7,6 +7,11 @@ export default defineConfig({
   main: {
     build: {
       outDir: 'out/main',
+      // tfjs-core's Node entry has no gradients (they ship as ES modules only), so tfjs is bundled into the trainer;
+      // the .wasm binaries are still found in node_modules through require.resolve.
+      externalizeDeps: {
+        exclude: ['@tensorflow/tfjs-core', '@tensorflow/tfjs-backend-cpu', '@tensorflow/tfjs-backend-wasm', '@tensorflow/tfjs-backend-webgpu'],
+      },
       rollupOptions: {
         input: {
           index: resolve(__dirname, 'main/index.ts'), // Electron main process

@@ -1,0 +1,137 @@
+// One trainer session: wait for `start`, choose a backend, prepare data, build the model, train, report. All message
+// traffic goes through a TrainerChannel, so the process entry (worker.ts) and tests drive the same code.
+import { hostMessageSchema, type HostMessage, type TrainerMessage } from '../../common/protocol';
+import { TunebenchError } from '../../common/result';
+import { selectBackend as defaultSelectBackend, type SelectedBackend } from './backend';
+import { writeCheckpoint } from './checkpoint';
+import { prepareData } from './data';
+import { train } from './loop';
+import { GptModel } from './model';
+import { RunControl } from './runControl';
+
+export interface TrainerChannel {
+  send(message: TrainerMessage): void;
+  /** Every message from the host, unvalidated. */
+  onMessage(listener: (message: unknown) => void): void;
+}
+
+export interface SessionOptions {
+  /** Replaces backend selection (tests). */
+  selectBackend?: typeof defaultSelectBackend;
+}
+
+/** How the session ended; the process exits 0 after `done`, 1 after `error`. */
+export type SessionOutcome = { kind: 'done'; status: 'completed' | 'cancelled'; step: number } | { kind: 'error'; message: string };
+
+type StartMessage = Extract<HostMessage, { type: 'start' }>;
+
+function describeInvalid(raw: unknown, issues: readonly { path: PropertyKey[]; message: string }[]): string {
+  const type = typeof raw === 'object' && raw !== null && 'type' in raw ? `'${String((raw as { type: unknown }).type)}' ` : '';
+  const issue = issues[0];
+  const where = issue?.path.length ? ` at ${issue.path.map(String).join('.')}` : '';
+  return `The trainer received an invalid ${type}message${where}: ${issue?.message ?? 'unknown problem'}.`;
+}
+
+export function runTrainerSession(channel: TrainerChannel, options: SessionOptions = {}): Promise<SessionOutcome> {
+  const control = new RunControl();
+  let started = false;
+  let finished = false;
+  let failure: string | null = null;
+  let resolveStart: (start: StartMessage | null) => void = () => {};
+  const startReceived = new Promise<StartMessage | null>((resolve) => (resolveStart = resolve));
+
+  const send = (message: TrainerMessage) => {
+    if (!finished) channel.send(message);
+  };
+
+  channel.onMessage((raw) => {
+    if (finished) return;
+    const parsed = hostMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      failure = describeInvalid(raw, parsed.error.issues);
+      control.stop();
+      resolveStart(null);
+      return;
+    }
+    const msg = parsed.data;
+    switch (msg.type) {
+      case 'start':
+        if (started) send({ type: 'log', level: 'warn', message: 'Ignored a second start: this trainer is already running a run.' });
+        started = true;
+        resolveStart(msg);
+        break;
+      case 'pause':
+        if (control.pause()) send({ type: 'status', status: 'paused', message: 'Paused after the current step.' });
+        break;
+      case 'resume':
+        if (control.resume()) send({ type: 'status', status: 'running', message: 'Resumed.' });
+        break;
+      case 'cancel':
+        control.stop();
+        if (!started) resolveStart(null);
+        break;
+    }
+  });
+
+  const finish = (outcome: SessionOutcome): SessionOutcome => {
+    if (outcome.kind === 'done') send({ type: 'done', status: outcome.status, step: outcome.step });
+    finished = true;
+    return outcome;
+  };
+  const fail = (err: unknown): SessionOutcome => {
+    const message = err instanceof Error ? err.message : String(err);
+    const stack = err instanceof Error && !(err instanceof TunebenchError) ? err.stack : undefined;
+    send({ type: 'error', message, ...(stack ? { stack } : {}) });
+    finished = true;
+    return { kind: 'error', message };
+  };
+
+  return (async (): Promise<SessionOutcome> => {
+    const start = await startReceived;
+    if (failure) return fail(new TunebenchError('bad-input', failure));
+    if (!start) return finish({ kind: 'done', status: 'cancelled', step: 0 });
+    let model: GptModel | null = null;
+    try {
+      const { config, data, checkpointDir } = start;
+      const chosen: SelectedBackend = await (options.selectBackend ?? defaultSelectBackend)(config.backend);
+      send({ type: 'backend', backend: chosen.backend, device: chosen.device, tried: chosen.tried });
+      const log = (level: 'info' | 'warn', message: string) => send({ type: 'log', level, message });
+      const prepared = prepareData(data, config, log);
+      model = new GptModel(
+        {
+          task: data.task,
+          vocabSize: prepared.tokenizer.size,
+          numLabels: prepared.labels.length,
+          nLayer: config.nLayer,
+          nHead: config.nHead,
+          dModel: config.dModel,
+          contextLength: config.contextLength,
+          dropout: config.dropout,
+        },
+        config.seed,
+      );
+      log('info', `Model: ${model.parameterCount.toLocaleString('en-US')} parameters, vocabulary of ${prepared.tokenizer.size} tokens.`);
+      const ctx = { dir: checkpointDir, config, task: data.task, labels: prepared.labels, tokenizer: prepared.tokenizer };
+      const trained = model;
+      const result = await train({
+        model,
+        data: prepared,
+        config,
+        onMetrics: (step, values) => send({ type: 'metrics', step, values }),
+        onCheckpoint: async (step) => {
+          const info = await writeCheckpoint(trained, step, ctx);
+          send({ type: 'checkpoint', ...info });
+        },
+        onLog: log,
+        shouldStop: () => control.isStopped,
+        waitWhilePaused: () => control.waitWhilePaused(),
+      });
+      if (failure) return fail(new TunebenchError('bad-input', failure));
+      return finish({ kind: 'done', status: result.status, step: result.step });
+    } catch (err) {
+      return fail(err);
+    } finally {
+      model?.dispose();
+    }
+  })();
+}

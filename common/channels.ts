@@ -3,7 +3,15 @@
 export const CHANNEL_PREFIX = 'tunebench:';
 
 const SYSTEM_CALLS = ['system.info'] as const;
-const DATASET_CALLS = ['datasets.import', 'datasets.list'] as const;
+const DATASET_CALLS = [
+  'datasets.import',
+  'datasets.list',
+  'datasets.inspect',
+  'datasets.previewRecipe',
+  'datasets.show',
+  'datasets.attachTest',
+  'datasets.cancelImport',
+] as const;
 const RUN_CALLS = ['runs.start', 'runs.list', 'runs.get', 'runs.pause', 'runs.resume', 'runs.cancel', 'runs.delete'] as const;
 
 const DATASET_EVENTS = ['datasets.onDidProgress'] as const;

@@ -1,6 +1,16 @@
 // Shapes of what the services return: datasets, runs, metric series. Shared by main, the CLI's --json and the UI.
 import { z } from 'zod';
 import { BACKENDS, presetNameSchema, trainConfigSchema } from './config';
+import {
+  DATASET_FILE_FORMATS,
+  DATASET_TASKS,
+  mappingSchema,
+  recipeSchema,
+  removalsSchema,
+  splitSpecSchema,
+  testSourceSchema,
+  TEXT_ENCODINGS,
+} from './datasetTypes';
 import { RUN_STATUSES, TASKS } from './protocol';
 
 export const idSchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/, 'not a valid id');
@@ -10,14 +20,22 @@ export const DATASET_FORMATS = ['txt', 'csv', 'tsv', 'jsonl'] as const;
 export const datasetSummarySchema = z.object({
   id: idSchema,
   name: z.string(),
-  task: z.enum(TASKS),
-  format: z.enum(DATASET_FORMATS),
-  rows: z.number().int(), // examples after parsing (a .txt corpus: non-empty lines)
+  task: z.enum(DATASET_TASKS), // what the records are; pairs, instruction and chat train as generate
+  trainTask: z.enum(TASKS), // what training sees
+  format: z.enum(DATASET_FILE_FORMATS),
+  encoding: z.enum(TEXT_ENCODINGS),
+  rows: z.number().int(), // stored examples, all splits (a .txt file: non-empty lines, or paragraphs of a corpus)
   splits: z.object({ train: z.number().int(), validation: z.number().int(), test: z.number().int() }),
-  columns: z.object({ text: z.string(), label: z.string().nullable() }), // source column names
-  labels: z.array(z.string()), // sorted distinct labels; [] for generation
-  sourceName: z.string(), // the imported file's base name
-  bytes: z.number().int(), // size of the original file
+  split: splitSpecSchema, // how the rows were split
+  columns: z.object({ text: z.string(), label: z.string().nullable() }), // source columns of the main text and label
+  mapping: mappingSchema, // every role → source column, e.g. { prompt: 'question', completion: 'answer' }
+  fields: z.array(z.string()), // every column of the source, in order
+  labels: z.array(z.string()), // sorted distinct labels; [] without a label
+  recipe: recipeSchema, // preprocessing applied before storing
+  removed: removalsSchema, // source rows left out, by the step that removed them
+  test: testSourceSchema.nullable(), // a test file attached after import
+  sourceName: z.string(), // the imported file's (or folder's) base name
+  bytes: z.number().int(), // size of the original file (a folder: all its .txt files)
   sha256: z.string(), // content address of the stored copy
   createdAt: z.string(), // ISO 8601
 });

@@ -43,7 +43,17 @@ export const USAGE = `Tunebench — fine-tune small language models on your own 
 Usage: tunebench [--data-dir DIR] <command> [options]
 
 Commands:
-  datasets import <file> [--name N] [--json]   import a .txt, .csv, .tsv or .jsonl file
+  datasets import <file|folder> [--name N] [--json]
+                                               import CSV, TSV, JSON, JSONL, Parquet, .txt, TREC .label, or a
+                                               folder with one sub-folder of .txt files per class
+      reading:    --format F  --task auto|classify|generate|pairs|instruction|chat  --map role=column[,…]
+                  --header | --no-header  --delimiter , ; | tab  --txt lines|corpus
+      preprocess: --normalize-whitespace --lowercase --remove-stopwords [--stopword-language eng] --tokenize
+                  --min-length N --max-length N [--length-unit char|word] --dedupe | --dedupe-near
+      split:      --split 0.8,0.1,0.1 [--seed S]      --test-for <dataset>  attach the file as its test split
+  datasets inspect <file|folder> [reading and preprocess flags] [--tokenizer char|word] [--max-tokens N] [--json]
+                                               what an import would detect, statistics, first rows; nothing stored
+  datasets show <dataset> [--tokenizer char|word] [--max-tokens N] [--rows N] [--offset N] [--json]
   datasets list [--json]                       the imported datasets
   train --dataset <id|name|file> [--preset quick|standard] [--set key=value]... [--json]
                                                train a model in a separate trainer process

@@ -1,5 +1,5 @@
 // `tunebench train …`: starts a run in a trainer process and follows it with a progress line until it ends.
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { parseSetArgs, PRESET_NAMES, resolveTrainConfig, type PresetName } from '../../common/config';
 import { badInput } from '../../common/result';
 import type { Services } from '../services';
@@ -23,7 +23,7 @@ export async function trainCommand(services: Services, io: CliIo, args: string[]
   resolveTrainConfig(preset as PresetName, overrides); // a bad setting is reported before anything is imported
 
   const ref = values.dataset;
-  const dataset = existsSync(ref) && statSync(ref).isFile() ? await importDataset(services, io, ref) : services.datasets.get(ref);
+  const dataset = existsSync(ref) ? await importDataset(services, io, ref) : services.datasets.get(ref);
   const run = services.runs.start({ datasetId: dataset.id, preset: preset as PresetName, overrides });
   const totalSteps = run.config.steps;
   const progress = new ProgressLine(io.stderr);

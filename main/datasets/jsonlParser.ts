@@ -1,15 +1,16 @@
-// JSON Lines: one object per line, blank lines skipped. Columns are the keys in order of first appearance.
+// JSON Lines: one object per line, blank lines skipped.
 import { badInput } from '../../common/result';
 import { LineSplitter } from './lineSplitter';
-import type { Table, TextSink } from './table';
+import { describeJson, type RecordSink, type TextSink } from './records';
 
 export class JsonlParser implements TextSink {
-  readonly table: Table = { columns: [], rows: [] };
-  private readonly columnIndex = new Map<string, number>();
   private readonly lines: LineSplitter;
 
-  constructor(private readonly fileName: string) {
-    this.lines = new LineSplitter((text, line) => this.parseLine(text, line));
+  constructor(
+    private readonly fileName: string,
+    private readonly onRecord: RecordSink,
+  ) {
+    this.lines = new LineSplitter((text, line) => this.parseLine(text, line), fileName);
   }
 
   feed(text: string): void {
@@ -22,33 +23,21 @@ export class JsonlParser implements TextSink {
 
   private parseLine(text: string, line: number): void {
     if (text.trim() === '') return;
-    let value: unknown;
-    try {
-      value = JSON.parse(text);
-    } catch (err) {
-      const reason = err instanceof Error ? err.message : String(err);
-      throw badInput(`${this.fileName} line ${line}: not valid JSON (${reason}).`);
-    }
-    if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-      throw badInput(`${this.fileName} line ${line}: expected a JSON object, found ${describeJson(value)}.`);
-    }
-    const cells: unknown[] = [];
-    for (const [key, cell] of Object.entries(value)) {
-      let index = this.columnIndex.get(key);
-      if (index === undefined) {
-        index = this.table.columns.length;
-        this.columnIndex.set(key, index);
-        this.table.columns.push(key);
-      }
-      cells[index] = cell;
-    }
-    this.table.rows.push({ line, cells });
+    this.onRecord({ position: line, fields: parseJsonObject(text, `${this.fileName} line ${line}`) });
   }
 }
 
-export function describeJson(value: unknown): string {
-  if (value === null) return 'null';
-  if (Array.isArray(value)) return 'an array';
-  if (typeof value === 'object') return 'an object';
-  return `a ${typeof value}`;
+/** JSON.parse of one record that must be an object; errors name `where` ("data.jsonl line 3"). */
+export function parseJsonObject(text: string, where: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw badInput(`${where}: not valid JSON (${reason}).`);
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw badInput(`${where}: expected a JSON object, found ${describeJson(value)}.`);
+  }
+  return value as Record<string, unknown>;
 }

@@ -1,9 +1,15 @@
 // Splits text fed in chunks into lines (LF or CRLF), each with its 1-based line number.
+import { badInput } from '../../common/result';
+import { MAX_RECORD_CHARS } from './records';
+
 export class LineSplitter {
   private partial = '';
   private line = 1;
 
-  constructor(private readonly onLine: (text: string, line: number) => void) {}
+  constructor(
+    private readonly onLine: (text: string, line: number) => void,
+    private readonly fileName = 'the file',
+  ) {}
 
   feed(text: string): void {
     let start = 0;
@@ -14,6 +20,9 @@ export class LineSplitter {
       start = nl + 1;
     }
     this.partial += text.slice(start);
+    if (this.partial.length > MAX_RECORD_CHARS) {
+      throw badInput(`${this.fileName} line ${this.line} runs past ${MAX_RECORD_CHARS / 1024 / 1024} M characters without a line break.`);
+    }
   }
 
   /** Call once after the last chunk; a last line without a newline still counts. */

@@ -1,6 +1,7 @@
 // The ordered list of schema migrations. Add a file `NNN_name.ts` and append it here; the check below runs at
 // start-up and refuses a list whose versions are not exactly 1..N.
 import initial from './001_initial';
+import datasetDetails from './002_dataset_details';
 
 export interface Migration {
   version: number; // 1-based, contiguous
@@ -17,4 +18,4 @@ export function checkMigrations(list: readonly Migration[]): readonly Migration[
   return list;
 }
 
-export const MIGRATIONS: readonly Migration[] = checkMigrations([initial]);
+export const MIGRATIONS: readonly Migration[] = checkMigrations([initial, datasetDetails]);

@@ -1,17 +1,17 @@
-import { Header } from './features/app/Header';
+import { ScreenView } from './features/app/ScreenView';
+import { Sidebar } from './features/app/Sidebar';
 import { StatusBanner } from './features/app/StatusBanner';
-import { DatasetPanel } from './features/datasets/DatasetPanel';
-import { TrainingPanel } from './features/training/TrainingPanel';
+import { WindowDropTarget } from './features/app/WindowDropTarget';
 
 export function App() {
   return (
     <div className="app">
-      <Header />
-      <StatusBanner />
+      <Sidebar />
       <main className="workspace">
-        <DatasetPanel />
-        <TrainingPanel />
+        <StatusBanner />
+        <ScreenView />
       </main>
+      <WindowDropTarget />
     </div>
   );
 }

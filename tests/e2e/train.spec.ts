@@ -1,6 +1,7 @@
 // A user's first minute, in Debian's Chromium against `tunebench serve`: drop a file, click Train, watch the chart.
+import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { assertBuilt, startServe, tempDir } from '../helpers/cli';
+import { assertBuilt, ROOT, startServe, tempDir } from '../helpers/cli';
 import { corpusLines, sentimentCsv } from '../helpers/fixtures';
 
 let server: Awaited<ReturnType<typeof startServe>>;
@@ -26,7 +27,7 @@ async function dropFile(page: Page, name: string, content: string): Promise<void
   await zone.dispatchEvent('drop', { dataTransfer });
 }
 
-test('drop a text file, train, and see the loss drawn live', async ({ page }, testInfo) => {
+test('drop a text file, train, and see the loss drawn live', async ({ page }) => {
   const errors: string[] = [];
   page.on('console', (msg) => msg.type() === 'error' && errors.push(msg.text()));
   page.on('pageerror', (err) => errors.push(err.message));
@@ -42,11 +43,11 @@ test('drop a text file, train, and see the loss drawn live', async ({ page }, te
   await expect.poll(async () => Number(await chart.getAttribute('data-points')), { timeout: 120_000 }).toBeGreaterThan(3);
   await expect(page.getByTestId('run-backend')).toContainText(/wasm|cpu|webgpu|tensorflow/);
   await expect(page.getByTestId('run-status')).toContainText('completed', { timeout: 200_000 });
-  await page.screenshot({ path: testInfo.outputPath('../screens/train-completed.png'), fullPage: true });
+  await page.screenshot({ path: join(ROOT, 'test-results', 'screens', 'train-completed.png'), fullPage: true });
   expect(errors).toEqual([]);
 });
 
-test('a bad file shows one sentence where it was dropped, and a CSV picked with the file chooser imports', async ({ page }, testInfo) => {
+test('a bad file shows one sentence where it was dropped, and a CSV picked with the file chooser imports', async ({ page }) => {
   await page.goto(server.url);
   await dropFile(page, 'empty.csv', '');
   await expect(page.getByRole('alert')).toContainText('empty.csv is empty');
@@ -59,5 +60,5 @@ test('a bad file shows one sentence where it was dropped, and a CSV picked with 
   await expect(page.getByTestId('dataset-dropzone')).toContainText('reviews');
   await expect(page.getByTestId('dataset-dropzone')).toContainText('classify');
   await expect(page.getByTestId('start-training')).toBeEnabled();
-  await page.screenshot({ path: testInfo.outputPath('../screens/dataset-imported.png'), fullPage: true });
+  await page.screenshot({ path: join(ROOT, 'test-results', 'screens', 'dataset-imported.png'), fullPage: true });
 });

@@ -4,8 +4,9 @@ import type { State } from './state';
 
 export interface ImportProgress {
   fileName: string;
-  /** 'uploading' (browser mode, before the server reads it) or 'reading' (the server parses it). */
-  phase: 'uploading' | 'reading';
+  /** 'uploading' (browser mode, before the server reads it), 'reading' (the server parses it), 'writing' (rows go
+   * into the database). */
+  phase: 'uploading' | 'reading' | 'writing';
   bytesRead: number;
   totalBytes: number;
 }
@@ -53,11 +54,13 @@ export const createDatasetsSlice: StateCreator<State, [], [], DatasetsSlice> = (
   importStarted: (fileName, totalBytes, phase) =>
     set((s) => ({ datasets: { ...s.datasets, importing: { fileName, phase, bytesRead: 0, totalBytes }, error: null } })),
 
-  importProgressed: ({ bytesRead, totalBytes }) =>
+  importProgressed: (progress) =>
     set((s) => {
       const importing = s.datasets.importing;
       if (!importing) return {};
-      return { datasets: { ...s.datasets, importing: { ...importing, phase: 'reading', bytesRead, totalBytes } } };
+      const { bytesRead, totalBytes } = progress;
+      const phase = (progress as { phase?: string }).phase === 'writing' ? 'writing' : 'reading';
+      return { datasets: { ...s.datasets, importing: { ...importing, phase, bytesRead, totalBytes } } };
     }),
 
   importSucceeded: (summary) =>

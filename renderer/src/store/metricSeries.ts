@@ -9,8 +9,13 @@ export class MetricSeries {
   steps = new Float64Array(INITIAL_CAPACITY);
   values = new Float64Array(INITIAL_CAPACITY);
   length = 0;
+  /** Bumped by every change; a chart compares it with what it drew last to skip needless redraws. */
+  revision = 0;
+  /** Bumped by changes other than appending after the last step (a replaced or inserted point). */
+  rewrites = 0;
 
   add(step: number, value: number): void {
+    this.revision++;
     const n = this.length;
     if (n === 0 || step > this.steps[n - 1]) {
       this.ensureCapacity(n + 1);
@@ -19,6 +24,7 @@ export class MetricSeries {
       this.length = n + 1;
       return;
     }
+    this.rewrites++;
     const at = this.lowerBound(step);
     if (at < n && this.steps[at] === step) {
       this.values[at] = value;
@@ -78,6 +84,23 @@ export class MetricSeriesStore {
       const target = this.seriesFor(runId, name);
       for (const point of points) target.add(point.step, point.value);
     }
+  }
+
+  /** Forgets a run's series (the run was deleted). */
+  delete(runId: string): void {
+    this.runs.delete(runId);
+  }
+
+  /** Highest step of any metric of the run, or 0. */
+  lastStep(runId: string): number {
+    let step = 0;
+    for (const series of this.runs.get(runId)?.values() ?? []) step = Math.max(step, series.last()?.step ?? 0);
+    return step;
+  }
+
+  /** Names of the run's metrics that hold at least one point. */
+  names(runId: string): string[] {
+    return [...(this.runs.get(runId)?.entries() ?? [])].filter(([, s]) => s.length > 0).map(([name]) => name);
   }
 
   clear(): void {

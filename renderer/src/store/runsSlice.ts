@@ -22,12 +22,15 @@ export interface RunsSlice {
   /** Upserts one run unless it is older than the one held; an active run takes over the panel from a finished one. */
   runUpdated(run: RunSummary): void;
   runSelected(id: string): void;
+  /** Drops a deleted run; the current run moves to the newest one left. */
+  runRemoved(id: string): void;
   runActionStarted(action: RunAction): void;
   runActionFinished(error: string | null): void;
 }
 
 const ACTIVE: ReadonlySet<RunSummary['status']> = new Set(['queued', 'running', 'paused']);
 export const isRunActive = (run: Pick<RunSummary, 'status'> | null | undefined): boolean => !!run && ACTIVE.has(run.status);
+export const anyRunActive = (list: readonly RunSummary[]): boolean => list.some(isRunActive);
 
 // A run only moves forward: queued → running ⇄ paused → completed/failed/cancelled. Results and events can cross on
 // the wire (a `runs.start` answer saying 'queued' after an event saying 'running'), so an older view is dropped.
@@ -65,6 +68,12 @@ export const createRunsSlice: StateCreator<State, [], [], RunsSlice> = (set) => 
     }),
 
   runSelected: (id) => set((s) => ({ runs: { ...s.runs, currentId: id } })),
+  runRemoved: (id) =>
+    set((s) => {
+      const list = s.runs.list.filter((r) => r.id !== id);
+      const currentId = s.runs.currentId === id ? (list[0]?.id ?? null) : s.runs.currentId;
+      return { runs: { ...s.runs, list, currentId } };
+    }),
   runActionStarted: (pending) => set((s) => ({ runs: { ...s.runs, pending, error: null } })),
   runActionFinished: (error) => set((s) => ({ runs: { ...s.runs, pending: null, error } })),
 });

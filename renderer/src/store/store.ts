@@ -1,7 +1,12 @@
 import { create } from 'zustand';
+import { createComparisonSlice } from './comparisonSlice';
 import { createDatasetsSlice } from './datasetsSlice';
+import { createLogsSlice } from './logsSlice';
 import { createMetricsSlice } from './metricsSlice';
+import { createModelSlice } from './modelSlice';
+import { createNavigationSlice } from './navigationSlice';
 import { createRunsSlice } from './runsSlice';
+import { createSettingsSlice } from './settingsSlice';
 import type { State } from './state';
 import { createSystemSlice } from './systemSlice';
 
@@ -9,9 +14,14 @@ export type { State };
 
 export const useWorkbenchStore = create<State>()((...a) => ({
   ...createSystemSlice(...a),
+  ...createNavigationSlice(...a),
+  ...createSettingsSlice(...a),
   ...createDatasetsSlice(...a),
+  ...createModelSlice(...a),
   ...createRunsSlice(...a),
   ...createMetricsSlice(...a),
+  ...createLogsSlice(...a),
+  ...createComparisonSlice(...a),
 }));
 
 export const selectCurrentDataset = (s: State) => s.datasets.list.find((d) => d.id === s.datasets.currentId) ?? null;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { MetricSeries, MetricSeriesStore } from '../../../renderer/src/store/metricSeries';
-import { alignSeries } from '../../../renderer/src/features/training/chartData';
+import { alignSeries } from '../../../renderer/src/features/charts/chartData';
 
 const pointsOf = (s: MetricSeries) => Array.from({ length: s.length }, (_, i) => [s.steps[i], s.values[i]]);
 
@@ -71,5 +71,14 @@ describe('alignSeries', () => {
     expect(data).toEqual([[1, 2], [null, 3], [null, null]]);
     expect(points).toBe(1);
     expect(alignSeries([undefined, undefined])).toEqual({ data: [[], [], []], points: 0 });
+  });
+});
+
+describe('chart tick labels', () => {
+  it('keep the decimals the spacing needs, so small learning rates do not all read 0', async () => {
+    const { formatTicks } = await import('../../../renderer/src/features/charts/chartOptions');
+    expect(formatTicks([0, 0.0004, 0.0008, 0.0012], 0.0004)).toEqual(['0', '0.0004', '0.0008', '0.0012']);
+    expect(formatTicks([8000, 8200, 8400], 200)).toEqual(['8,000', '8,200', '8,400']);
+    expect(formatTicks([2, 2.5, 3], 0.5)).toEqual(['2.0', '2.5', '3.0']);
   });
 });

@@ -1,53 +1,12 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { CallName, EventName, WorkbenchApi } from '../../../common/contracts';
-import type { DatasetSummary, RunDetail, RunSummary } from '../../../common/domain';
-import type { Result } from '../../../common/result';
-import type { WorkbenchConnection } from '../../../renderer/src/api';
+import type { RunDetail } from '../../../common/domain';
 import { importDatasetFile, startTraining, startWorkbench } from '../../../renderer/src/store/actions';
 import { metricSeries } from '../../../renderer/src/store/metricSeries';
 import { selectCurrentDataset, selectCurrentRun, useWorkbenchStore } from '../../../renderer/src/store/store';
+import { dataset, fakeConnection, run, settle } from './fixtures';
 
 const initialState = useWorkbenchStore.getState();
 
-const dataset = (id: string, createdAt: string): DatasetSummary => ({
-  id, name: id, task: 'generate', format: 'txt', rows: 100, splits: { train: 90, validation: 10, test: 0 },
-  columns: { text: 'text', label: null }, labels: [], sourceName: `${id}.txt`, bytes: 1000, sha256: 'x', createdAt,
-});
-
-const run = (id: string, datasetId: string, createdAt: string, patch: Partial<RunSummary> = {}): RunSummary => ({
-  id, datasetId, datasetName: datasetId, task: 'generate', preset: 'quick',
-  config: { backend: 'auto', seed: 1, nLayer: 2, nHead: 4, dModel: 64, contextLength: 64, dropout: 0, steps: 150, batchSize: 16, learningRate: 0.003, warmupSteps: 10, gradClip: 1, validationFraction: 0.1, evalEvery: 25, evalBatches: 4, checkpointEvery: 0, logEvery: 5 },
-  status: 'completed', backend: 'cpu', device: 'cpu', createdAt, startedAt: createdAt, finishedAt: createdAt, durationMs: 1000,
-  error: null, lastStep: 150, metrics: {}, ...patch,
-});
-
-/** A connection whose calls answer from `handlers` and whose events the test emits. */
-function fakeConnection(handlers: Partial<Record<CallName, (input: any) => unknown>>) {
-  const listeners = new Map<string, Set<(p: unknown) => void>>();
-  const calls: string[] = [];
-  const api: WorkbenchApi = {
-    call: (async (name: CallName, input: unknown) => {
-      calls.push(name);
-      const handler = handlers[name];
-      if (!handler) return { ok: false, error: { kind: 'not-found', message: `no ${name}` } };
-      const value = await handler(input);
-      return (value && typeof value === 'object' && 'ok' in value ? value : { ok: true, value }) as Result<unknown>;
-    }) as WorkbenchApi['call'],
-    on: (name, listener) => {
-      if (!listeners.has(name)) listeners.set(name, new Set());
-      listeners.get(name)!.add(listener as (p: unknown) => void);
-      return () => listeners.get(name)!.delete(listener as (p: unknown) => void);
-    },
-  };
-  const emit = (name: EventName, payload: unknown) => listeners.get(name)?.forEach((l) => l(payload));
-  const connection: WorkbenchConnection = {
-    mode: 'browser', api, state: 'open', onStateChange: () => () => {},
-    importFile: async (file) => api.call('datasets.import', { source: { kind: 'upload', uploadId: 'a'.repeat(32), fileName: file.name } }),
-  };
-  return { connection, emit, calls };
-}
-
-const settle = () => new Promise((r) => setTimeout(r, 0));
 const fakeFile = (name: string) => ({ name, size: 10 }) as File;
 
 let stop: (() => void) | null = null;

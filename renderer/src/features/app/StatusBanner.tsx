@@ -1,4 +1,4 @@
-// One line under the header when the services cannot be reached or the initial load failed.
+// One line above the screen when the services cannot be reached or a load failed.
 import { useWorkbenchStore } from '../../store/store';
 
 export function StatusBanner() {
@@ -8,7 +8,7 @@ export function StatusBanner() {
   const reconnecting = mode === 'browser' && connection === 'reconnecting';
   if (!reconnecting && !loadError) return null;
   return (
-    <div className={`banner ${loadError && !reconnecting ? 'banner-error' : 'banner-warn'}`} role="status">
+    <div className={`banner ${loadError && !reconnecting ? 'banner-error' : 'banner-warn'}`} role="status" data-testid="status-banner">
       {reconnecting ? 'Lost the connection to the Tunebench server; reconnecting…' : loadError}
     </div>
   );

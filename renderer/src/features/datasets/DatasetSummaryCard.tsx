@@ -14,7 +14,7 @@ export function DatasetSummaryCard({ dataset }: { dataset: DatasetSummary }) {
           {dataset.name}
         </h3>
         <span className={`badge badge-${dataset.task}`} data-testid="dataset-task">
-          {dataset.task === 'classify' ? 'classification' : 'generation'}
+          {dataset.task}
         </span>
       </header>
       <dl className="facts">

@@ -1,53 +1,41 @@
-// Step and the latest loss / val_loss of the current run. Re-renders on the metrics version counter, reading the
-// last points from metricSeries; falls back to the run summary's latest metrics before any series arrived.
+// Latest train loss, validation loss, learning rate and throughput of the run. Re-renders on the metrics version
+// counter, reading the last points from metricSeries; falls back to the run summary's latest metrics.
 import type { RunSummary } from '../../../../common/domain';
-import { formatCount, formatLoss, percent } from '../../lib/format';
+import { formatCount, formatLoss } from '../../lib/format';
+import { LEARNING_RATE, LOSS, TOKENS_PER_S, VAL_LOSS } from '../../lib/metricNames';
 import { metricSeries } from '../../store/metricSeries';
 import { useWorkbenchStore } from '../../store/store';
-import { LOSS, VAL_LOSS } from './metricNames';
 
-function latest(run: RunSummary, name: string): { step: number; value: number } | null {
-  const fromSeries = metricSeries.get(run.id, name)?.last() ?? null;
-  const fromSummary = run.metrics[name];
-  if (fromSeries) return fromSeries;
-  return fromSummary === undefined ? null : { step: run.lastStep, value: fromSummary };
+function latest(run: RunSummary, name: string): number | null {
+  const fromSeries = metricSeries.get(run.id, name)?.last();
+  if (fromSeries) return fromSeries.value;
+  return run.metrics[name] ?? null;
 }
 
-export function LatestMetrics({ run }: { run: RunSummary | null }) {
-  useWorkbenchStore((s) => s.metrics.version); // re-render when new points arrive
-  if (!run) return null;
-  const loss = latest(run, LOSS);
-  const valLoss = latest(run, VAL_LOSS);
-  const step = Math.max(run.lastStep, loss?.step ?? 0, valLoss?.step ?? 0);
-  const total = run.config.steps;
-  const done = percent(step, total);
+const formatRate = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : v === 0 ? '0' : v.toExponential(2));
+const formatSpeed = (v: number | null) => (v === null || !Number.isFinite(v) ? '—' : formatCount(v));
+
+export function LatestMetrics({ run }: { run: RunSummary }) {
+  useWorkbenchStore((s) => s.metrics.version);
+  const cells = [
+    { label: 'Train loss', swatch: '--chart-loss', value: formatLoss(latest(run, LOSS)), testId: 'run-loss' },
+    { label: 'Validation loss', swatch: '--chart-val-loss', value: formatLoss(latest(run, VAL_LOSS)), testId: 'run-val-loss' },
+    { label: 'Learning rate', swatch: '--chart-lr', value: formatRate(latest(run, LEARNING_RATE)), testId: 'run-lr' },
+    { label: 'Tokens / s', swatch: '--chart-tps', value: formatSpeed(latest(run, TOKENS_PER_S)), testId: 'run-tokens-per-s' },
+  ];
   return (
     <div className="latest-metrics">
-      <div className="metric">
-        <span className="metric-label">Step</span>
-        <span className="metric-value" data-testid="run-step">
-          {formatCount(step)} <span className="muted">/ {formatCount(total)}</span>
-        </span>
-        <progress className="step-progress" max={100} value={done ?? 0} aria-label="Training progress" />
-      </div>
-      <div className="metric">
-        <span className="metric-label">
-          <span className="swatch swatch-loss" aria-hidden="true" />
-          Train loss
-        </span>
-        <span className="metric-value mono" data-testid="run-loss">
-          {formatLoss(loss?.value)}
-        </span>
-      </div>
-      <div className="metric">
-        <span className="metric-label">
-          <span className="swatch swatch-val-loss" aria-hidden="true" />
-          Validation loss
-        </span>
-        <span className="metric-value mono" data-testid="run-val-loss">
-          {formatLoss(valLoss?.value)}
-        </span>
-      </div>
+      {cells.map((cell) => (
+        <div className="metric" key={cell.label}>
+          <span className="metric-label">
+            <span className="swatch" style={{ ['--swatch' as string]: `var(${cell.swatch})` }} aria-hidden="true" />
+            {cell.label}
+          </span>
+          <span className="metric-value mono" data-testid={cell.testId}>
+            {cell.value}
+          </span>
+        </div>
+      ))}
     </div>
   );
 }

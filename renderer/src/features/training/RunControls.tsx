@@ -1,55 +1,27 @@
-// Train (preset 'quick') and the current run's pause / resume / cancel.
-import { useId } from 'react';
-import { cancelRun, pauseRun, resumeRun, startTraining } from '../../store/actions';
+// Pause / resume and cancel of the run on screen.
+import { cancelRun, pauseRun, resumeRun } from '../../store/actions';
 import { isRunActive } from '../../store/runsSlice';
-import { selectCurrentDataset, selectCurrentRun, useWorkbenchStore } from '../../store/store';
+import type { RunSummary } from '../../../../common/domain';
+import { useWorkbenchStore } from '../../store/store';
 
-export function RunControls() {
-  const dataset = useWorkbenchStore(selectCurrentDataset);
-  const run = useWorkbenchStore(selectCurrentRun);
+export function RunControls({ run }: { run: RunSummary }) {
   const pending = useWorkbenchStore((s) => s.runs.pending);
   const active = isRunActive(run);
-  const status = run?.status;
-
-  const trainHint = !dataset
-    ? 'Import a dataset first.'
-    : active
-      ? 'A run is in progress.'
-      : `Train a small model on ${dataset.name} (quick preset).`;
-  const hintId = useId();
-
   return (
-    <div className="run-controls" role="group" aria-label="Training controls">
-      <button
-        type="button"
-        className="button button-primary"
-        data-testid="start-training"
-        disabled={!dataset || active || pending !== null}
-        title={trainHint}
-        aria-describedby={hintId}
-        onClick={() => void startTraining('quick')}
-      >
-        {pending === 'start' ? 'Starting…' : 'Train'}
-      </button>
-      {status === 'paused' ? (
-        <button
-          type="button"
-          className="button"
-          data-testid="resume-training"
-          disabled={pending !== null}
-          onClick={() => void resumeRun()}
-        >
-          Resume
+    <div className="run-controls" role="group" aria-label="Run controls">
+      {run.status === 'paused' ? (
+        <button type="button" className="button" data-testid="resume-training" disabled={pending !== null} onClick={() => void resumeRun()}>
+          {pending === 'resume' ? 'Resuming…' : 'Resume'}
         </button>
       ) : (
         <button
           type="button"
           className="button"
           data-testid="pause-training"
-          disabled={status !== 'running' || pending !== null}
+          disabled={run.status !== 'running' || pending !== null}
           onClick={() => void pauseRun()}
         >
-          Pause
+          {pending === 'pause' ? 'Pausing…' : 'Pause'}
         </button>
       )}
       <button
@@ -59,11 +31,8 @@ export function RunControls() {
         disabled={!active || pending !== null}
         onClick={() => void cancelRun()}
       >
-        Cancel
+        {pending === 'cancel' ? 'Cancelling…' : 'Cancel'}
       </button>
-      <span className={!dataset ? 'muted control-hint' : 'visually-hidden'} id={hintId}>
-        {trainHint}
-      </span>
     </div>
   );
 }

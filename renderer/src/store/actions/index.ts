@@ -1,4 +1,6 @@
 export { startWorkbench, loadInitialState, loadRun } from './sessionActions';
 export { importDatasetFile, selectDataset } from './datasetActions';
-export { startTraining, pauseRun, resumeRun, cancelRun } from './runActions';
+export { startTraining, pauseRun, resumeRun, cancelRun, openRun, deleteRun } from './runActions';
+export { toggleCompared } from './comparisonActions';
+export { showScreen } from './navigationActions';
 export { bindConnection } from './boundConnection';

@@ -1,10 +1,11 @@
 // Start-up and resynchronisation: subscribe to the services' events, load what exists, and reload after the
 // browser-mode socket comes back (events sent while it was down are lost).
-import type { RunDetail } from '../../../../common/domain';
 import type { WorkbenchConnection } from '../../api';
 import { metricSeries } from '../metricSeries';
+import { stepClock } from '../stepClock';
 import { useWorkbenchStore } from '../store';
 import { bindConnection, connection } from './boundConnection';
+import { fetchRunDetail, forgetFetchedDetails } from './runDetails';
 
 const store = () => useWorkbenchStore.getState();
 
@@ -25,11 +26,18 @@ export function startWorkbench(conn: WorkbenchConnection): () => void {
   };
 
   const stops = [
-    api.on('runs.onDidUpdate', (run) => store().runUpdated(run)),
+    api.on('runs.onDidUpdate', (run) => {
+      if (run.status !== 'running') stepClock.reset(run.id);
+      store().runUpdated(run);
+    }),
     api.on('runs.onDidMetrics', ({ runId, points }) => {
       metricSeries.append(runId, points);
+      let step = 0;
+      for (const p of points) step = Math.max(step, p.step);
+      stepClock.record(runId, step, Date.now());
       store().metricsChanged();
     }),
+    api.on('runs.onDidLog', (entry) => store().logReceived(entry, Date.now())),
     api.on('datasets.onDidProgress', (progress) => store().importProgressed(progress)),
     conn.onStateChange((state) => {
       const previous = useWorkbenchStore.getState().system.connection;
@@ -47,9 +55,10 @@ export function startWorkbench(conn: WorkbenchConnection): () => void {
   };
 }
 
-/** system.info, datasets.list and runs.list, then the current run's full series. True when all answered. */
+/** system.info, datasets.list and runs.list, then the full series of the current and the compared runs. */
 export async function loadInitialState(): Promise<boolean> {
   const { api } = connection();
+  forgetFetchedDetails(); // live points may have been missed while disconnected
   const [info, datasets, runs] = await Promise.all([
     api.call('system.info', {}),
     api.call('datasets.list', {}),
@@ -58,22 +67,19 @@ export async function loadInitialState(): Promise<boolean> {
   const failure = [info, datasets, runs].find((r) => !r.ok);
   store().loadFailed(failure && !failure.ok ? failure.error.message : null);
   if (info.ok) store().systemInfoLoaded(info.value);
-  if (runs.ok) store().runsLoaded(runs.value);
+  if (runs.ok) {
+    store().runsLoaded(runs.value);
+    store().comparisonPruned(new Set(runs.value.map((r) => r.id)));
+  }
   const currentRun = store().runs.list.find((r) => r.id === store().runs.currentId);
   if (datasets.ok) store().datasetsLoaded(datasets.value, currentRun?.datasetId);
-  if (currentRun) await loadRun(currentRun.id);
+  const wanted = new Set([...(currentRun ? [currentRun.id] : []), ...store().comparison.selected]);
+  await Promise.all([...wanted].map((id) => (id === currentRun?.id ? loadRun(id) : fetchRunDetail(id))));
   return !failure;
 }
 
-/** Fetches one run's summary and every metric series, merged with live points already received. */
+/** Fetches one run's summary and every metric series, merged with live points already received; a failure shows in the banner. */
 export async function loadRun(runId: string): Promise<void> {
-  const result = await connection().api.call('runs.get', { runId });
-  if (!result.ok) {
-    store().loadFailed(result.error.message);
-    return;
-  }
-  const { series, checkpoints: _checkpoints, ...summary }: RunDetail = result.value;
-  metricSeries.merge(runId, series);
-  store().runUpdated(summary);
-  store().metricsChanged();
+  const error = await fetchRunDetail(runId);
+  if (error) store().loadFailed(error);
 }

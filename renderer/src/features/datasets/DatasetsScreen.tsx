@@ -1,0 +1,39 @@
+// Datasets: import (the whole screen, like the whole window, takes a dropped file), the imported list, and the
+// chosen dataset's details with the one-click Train. The test id `dataset-dropzone` marks the screen: it holds the
+// import controls, the list and the summary of what was dropped.
+import { selectCurrentDataset, useWorkbenchStore } from '../../store/store';
+import { ScreenHeader } from '../app/ScreenHeader';
+import { TrainButton } from '../model/TrainButton';
+import { DatasetList } from './DatasetList';
+import { DatasetSummaryCard } from './DatasetSummaryCard';
+import { ImportCard } from './ImportCard';
+
+export function DatasetsScreen() {
+  const dataset = useWorkbenchStore(selectCurrentDataset);
+  return (
+    <section className="screen" data-testid="dataset-dropzone" aria-labelledby="datasets-heading">
+      <ScreenHeader id="datasets" />
+      <ImportCard />
+      <div className="datasets-layout">
+        <DatasetList />
+        <div className="dataset-detail">
+          {dataset ? (
+            <section className="panel" aria-labelledby="dataset-detail-heading">
+              <h2 id="dataset-detail-heading" className="panel-title">
+                Selected dataset
+              </h2>
+              <DatasetSummaryCard dataset={dataset} />
+              <TrainButton showFieldErrors />
+            </section>
+          ) : (
+            <section className="panel empty-panel" aria-label="Selected dataset">
+              <p className="empty-title">Nothing to train on yet</p>
+              <p className="muted">Import a dataset: its rows, splits and labels appear here, with a Train button.</p>
+            </section>
+          )}
+          {/* Preview, statistics, preprocessing and split panels (datasets backend, next contract) slot in here. */}
+        </div>
+      </div>
+    </section>
+  );
+}

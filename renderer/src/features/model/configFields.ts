@@ -1,0 +1,61 @@
+// Every TrainConfig field as the Model screen shows it: grouped, labelled, explained in one line. A test checks
+// that the groups name each field of common/config.ts exactly once.
+import type { PresetName, TrainConfigKey } from '../../../../common/config';
+
+export interface FieldSpec {
+  key: TrainConfigKey;
+  label: string;
+  help: string;
+  /** Unit shown after the input, if any. */
+  unit?: string;
+}
+
+export interface FieldGroup {
+  title: string;
+  fields: FieldSpec[];
+}
+
+export const FIELD_GROUPS: readonly FieldGroup[] = [
+  {
+    title: 'Model architecture',
+    fields: [
+      { key: 'nLayer', label: 'Layers', help: 'Transformer blocks stacked; more learn richer patterns but train slower.' },
+      { key: 'nHead', label: 'Attention heads', help: 'Attention patterns per layer, in parallel; the width must divide by it.' },
+      { key: 'dModel', label: 'Width', help: 'Size of each token’s vector in the residual stream (dModel).' },
+      { key: 'contextLength', label: 'Context length', unit: 'tokens', help: 'Characters the model sees at once when predicting the next.' },
+      { key: 'dropout', label: 'Dropout', help: 'Share of activations zeroed while training (0–0.9) to curb overfitting.' },
+    ],
+  },
+  {
+    title: 'Optimisation',
+    fields: [
+      { key: 'learningRate', label: 'Learning rate', help: 'Peak Adam step size after warmup; too high diverges, too low crawls.' },
+      { key: 'warmupSteps', label: 'Warmup', unit: 'steps', help: 'Steps over which the learning rate rises linearly from 0.' },
+      { key: 'steps', label: 'Steps', help: 'Optimizer updates in the whole run.' },
+      { key: 'batchSize', label: 'Batch size', unit: 'sequences', help: 'Sequences per step; larger is smoother but slower per step.' },
+      { key: 'gradClip', label: 'Gradient clip', help: 'Largest global gradient norm allowed per step; 0 turns clipping off.' },
+    ],
+  },
+  {
+    title: 'Evaluation',
+    fields: [
+      { key: 'evalEvery', label: 'Evaluate every', unit: 'steps', help: 'Steps between validation-loss measurements.' },
+      { key: 'evalBatches', label: 'Evaluation batches', help: 'Batches averaged for each validation loss.' },
+      { key: 'validationFraction', label: 'Validation fraction', help: 'Share of rows held out when the dataset has no validation split.' },
+      { key: 'checkpointEvery', label: 'Checkpoint every', unit: 'steps', help: 'Steps between saved checkpoints; 0 saves only at the end.' },
+      { key: 'logEvery', label: 'Log every', unit: 'steps', help: 'Steps between train-loss points on the chart.' },
+    ],
+  },
+  {
+    title: 'Runtime',
+    fields: [
+      { key: 'backend', label: 'Backend', help: 'Where the maths runs; auto takes the first that loads and passes a self-test.' },
+      { key: 'seed', label: 'Seed', help: 'The same seed on the same backend repeats a run exactly.' },
+    ],
+  },
+];
+
+export const PRESET_DESCRIPTIONS: Record<PresetName, { title: string; text: string }> = {
+  quick: { title: 'Quick', text: 'A minute or less on two CPU cores: a small model and few steps, enough to see the loss fall.' },
+  standard: { title: 'Standard', text: 'A longer run of a slightly bigger model, with checkpoints along the way.' },
+};

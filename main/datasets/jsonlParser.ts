@@ -1,28 +1,10 @@
 // JSON Lines: one object per line, blank lines skipped.
 import { badInput } from '../../common/result';
-import { LineSplitter } from './lineSplitter';
-import { describeJson, type RecordSink, type TextSink } from './records';
+import { LineRecordParser } from './lineRecordParser';
+import { describeJson } from './records';
 
-export class JsonlParser implements TextSink {
-  private readonly lines: LineSplitter;
-
-  constructor(
-    private readonly fileName: string,
-    private readonly onRecord: RecordSink,
-  ) {
-    this.lines = new LineSplitter((text, line) => this.parseLine(text, line), fileName);
-  }
-
-  feed(text: string): void {
-    this.lines.feed(text);
-  }
-
-  end(): void {
-    this.lines.end();
-  }
-
-  private parseLine(text: string, line: number): void {
-    if (text.trim() === '') return;
+export class JsonlParser extends LineRecordParser {
+  protected parseLine(text: string, line: number): void {
     this.onRecord({ position: line, fields: parseJsonObject(text, `${this.fileName} line ${line}`) });
   }
 }

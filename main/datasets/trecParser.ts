@@ -2,33 +2,14 @@
 // Each line becomes { label: 'NUM', fine_label: 'NUM:dist', text }; the coarse label (TREC-6) is the default, and
 // `--map label=fine_label` trains on the 50 fine classes instead.
 import { badInput } from '../../common/result';
-import { LineSplitter } from './lineSplitter';
-import type { RecordSink, TextSink } from './records';
+import { LineRecordParser } from './lineRecordParser';
 
 export const TREC_LINE = /^([A-Za-z_]+):(\S+)\s+(.*)$/;
 /** Stricter, for recognising TREC lines in a file of unknown kind: `ABBR:exp What …`. */
 export const TREC_SNIFF = /^[A-Z]+:[a-z]\S*\s+\S/;
 
-export class TrecParser implements TextSink {
-  private readonly lines: LineSplitter;
-
-  constructor(
-    private readonly fileName: string,
-    private readonly onRecord: RecordSink,
-  ) {
-    this.lines = new LineSplitter((text, line) => this.parseLine(text, line), fileName);
-  }
-
-  feed(text: string): void {
-    this.lines.feed(text);
-  }
-
-  end(): void {
-    this.lines.end();
-  }
-
-  private parseLine(text: string, line: number): void {
-    if (text.trim() === '') return;
+export class TrecParser extends LineRecordParser {
+  protected parseLine(text: string, line: number): void {
     const match = TREC_LINE.exec(text);
     if (!match) throw badInput(`${this.fileName} line ${line}: expected 'LABEL:fine text' (for example 'NUM:dist How far is it ?').`);
     const [, coarse, fine, question] = match;

@@ -105,6 +105,7 @@ test('Datasets: reached by name and by keyboard; a file dropped on another scree
   // a drop anywhere in the window imports and opens Datasets
   await nav(page, 'Settings').click();
   await dropFile(page, page.getByTestId('settings-screen'), 'sentences.txt', corpusLines(300).join('\n'));
+  await page.getByTestId('import-dataset').click();
   await expect(heading(page, 'Datasets')).toBeVisible();
   await expect(page.getByTestId('dataset-list')).toContainText('sentences');
   await expect(page.getByTestId('dataset-rows')).toHaveText('300');

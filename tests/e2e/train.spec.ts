@@ -35,6 +35,7 @@ test('drop a text file, train, and see the loss drawn live', async ({ page }) =>
   await expect(page.getByTestId('dataset-dropzone')).toBeVisible();
 
   await dropFile(page, 'sentences.txt', corpusLines(300).join('\n'));
+  await page.getByTestId('import-dataset').click();
   await expect(page.getByTestId('dataset-dropzone')).toContainText('sentences');
   await expect(page.getByTestId('dataset-dropzone')).toContainText('300');
 
@@ -57,6 +58,7 @@ test('a bad file shows one sentence where it was dropped, and a CSV picked with 
     mimeType: 'text/csv',
     buffer: Buffer.from(sentimentCsv(40)),
   });
+  await page.getByTestId('import-dataset').click();
   await expect(page.getByTestId('dataset-dropzone')).toContainText('reviews');
   await expect(page.getByTestId('dataset-dropzone')).toContainText('classify');
   await expect(page.getByTestId('start-training')).toBeEnabled();

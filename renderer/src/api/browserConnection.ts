@@ -18,6 +18,11 @@ export function createBrowserConnection(token: string): WorkbenchConnection {
       return client.state;
     },
     onStateChange: (listener) => client.onStateChange(listener),
+    async prepareSource(file) {
+      const uploaded = await uploadFile(file, token);
+      if (!uploaded.ok) return uploaded;
+      return { ok: true, value: { kind: 'upload' as const, uploadId: uploaded.value.uploadId, fileName: file.name } };
+    },
     async importFile(file, name) {
       const uploaded = await uploadFile(file, token);
       if (!uploaded.ok) return uploaded;
@@ -37,5 +42,5 @@ export function createTokenlessConnection(): WorkbenchConnection {
     call: (() => Promise.resolve(fail)) as WorkbenchApi['call'],
     on: () => () => {},
   };
-  return { mode: 'browser', api, state: 'closed', onStateChange: () => () => {}, importFile: async () => fail };
+  return { mode: 'browser', api, state: 'closed', onStateChange: () => () => {}, importFile: async () => fail, prepareSource: async () => fail };
 }

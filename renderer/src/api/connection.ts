@@ -3,6 +3,7 @@
 import type { DatasetSummary } from '../../../common/domain';
 import type { Result } from '../../../common/result';
 import type { WorkbenchApi } from '../../../common/contracts';
+import type { ImportSource } from '../../../common/contracts/datasets';
 import type { ConnectionState } from './socketClient';
 
 export type ApiMode = 'electron' | 'browser';
@@ -13,6 +14,9 @@ export interface WorkbenchConnection {
   readonly api: WorkbenchApi;
   /** Imports a dropped or chosen file as a dataset (Electron: by its path on disk; browser: upload first). */
   importFile(file: File, name?: string): Promise<Result<DatasetSummary>>;
+  /** Turns a file into a source the datasets calls accept (browser: uploads it once; the upload survives inspect and
+   * previewRecipe and is consumed by import). Optional so older fakes still type-check. */
+  prepareSource?(file: File): Promise<Result<ImportSource>>;
   /** 'open' when calls can reach the services. Electron is always 'open'. */
   readonly state: ConnectionState;
   onStateChange(listener: (state: ConnectionState) => void): () => void;

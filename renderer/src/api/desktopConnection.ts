@@ -14,7 +14,7 @@ export function createDesktopConnection(bridge: DesktopBridge): WorkbenchConnect
     api: bridge,
     state: 'open',
     onStateChange: () => () => {},
-    async importFile(file, name) {
+    async prepareSource(file) {
       let path: string;
       try {
         path = bridge.pathForFile(file);
@@ -24,7 +24,12 @@ export function createDesktopConnection(bridge: DesktopBridge): WorkbenchConnect
       if (!path) {
         return { ok: false, error: { kind: 'bad-input', message: `${file.name} is not a file on this computer; drop a file from a folder instead.` } };
       }
-      return bridge.call('datasets.import', { source: { kind: 'path', path }, ...(name ? { name } : {}) });
+      return { ok: true, value: { kind: 'path' as const, path } };
+    },
+    async importFile(file, name) {
+      const source = await this.prepareSource!(file);
+      if (!source.ok) return source;
+      return bridge.call('datasets.import', { source: source.value, ...(name ? { name } : {}) });
     },
   };
 }

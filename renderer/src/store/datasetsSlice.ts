@@ -1,6 +1,27 @@
 import type { StateCreator } from 'zustand';
 import type { DatasetSummary } from '../../../common/domain';
+import type { CallOutput } from '../../../common/contracts';
+import type { ImportSource } from '../../../common/contracts/datasets';
+import type { DatasetTask, Mapping, RecipeInput } from '../../../common/datasetTypes';
 import type { State } from './state';
+
+/** A dropped file under review before it is imported: what inspect found and what the user chose. */
+export interface DatasetReview {
+  fileName: string;
+  bytes: number;
+  source: ImportSource;
+  inspect: CallOutput<'datasets.inspect'> | null;
+  map: Mapping;
+  task: DatasetTask | 'auto';
+  recipe: RecipeInput;
+  recipePreview: CallOutput<'datasets.previewRecipe'> | null;
+  split: { train: number; validation: number; test: number };
+  seed: number | null;
+  /** Set while the import runs, so Cancel can name it. */
+  importId: string | null;
+  busy: boolean;
+  error: string | null;
+}
 
 export interface ImportProgress {
   fileName: string;
@@ -18,6 +39,8 @@ export interface DatasetsState {
   importing: ImportProgress | null;
   /** The last import's error sentence, cleared by the next import. */
   error: string | null;
+  /** The file being reviewed before import, or null. */
+  review: DatasetReview | null;
 }
 
 export interface DatasetsSlice {
@@ -29,12 +52,13 @@ export interface DatasetsSlice {
   importProgressed(progress: { fileName: string; bytesRead: number; totalBytes: number }): void;
   importSucceeded(summary: DatasetSummary): void;
   importFailed(message: string): void;
+  reviewUpdated(review: Partial<DatasetReview> | null): void;
 }
 
 const newestFirst = (a: DatasetSummary, b: DatasetSummary) => b.createdAt.localeCompare(a.createdAt);
 
 export const createDatasetsSlice: StateCreator<State, [], [], DatasetsSlice> = (set) => ({
-  datasets: { list: [], currentId: null, importing: null, error: null },
+  datasets: { list: [], currentId: null, importing: null, error: null, review: null },
 
   datasetsLoaded: (list, preferredId) =>
     set((s) => {
@@ -66,8 +90,16 @@ export const createDatasetsSlice: StateCreator<State, [], [], DatasetsSlice> = (
   importSucceeded: (summary) =>
     set((s) => {
       const list = [summary, ...s.datasets.list.filter((d) => d.id !== summary.id)].sort(newestFirst);
-      return { datasets: { list, currentId: summary.id, importing: null, error: null } };
+      return { datasets: { list, currentId: summary.id, importing: null, error: null, review: null } };
     }),
 
   importFailed: (message) => set((s) => ({ datasets: { ...s.datasets, importing: null, error: message } })),
+
+  reviewUpdated: (review) =>
+    set((s) => {
+      if (review === null) return { datasets: { ...s.datasets, review: null } };
+      const current = s.datasets.review;
+      if (!current && !review.source) return {};
+      return { datasets: { ...s.datasets, review: { ...(current as DatasetReview), ...review } } };
+    }),
 });

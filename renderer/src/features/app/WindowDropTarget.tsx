@@ -2,7 +2,7 @@
 // show its progress and summary. While a file hovers, an overlay says so. Drags that carry no files are refused
 // (a dropped link or text would otherwise navigate the page away, or in Electron open the file).
 import { useEffect, useState } from 'react';
-import { importDatasetFile, showScreen } from '../../store/actions';
+import { reviewDatasetFile, showScreen } from '../../store/actions';
 import { useWorkbenchStore } from '../../store/store';
 
 const carriesFiles = (event: DragEvent) => Array.from(event.dataTransfer?.types ?? []).includes('Files');
@@ -37,7 +37,7 @@ export function WindowDropTarget() {
       const file = event.dataTransfer?.files?.[0];
       if (!file || useWorkbenchStore.getState().datasets.importing) return;
       showScreen('datasets');
-      void importDatasetFile(file);
+      void reviewDatasetFile(file);
     };
     window.addEventListener('dragenter', onEnter);
     window.addEventListener('dragover', onOver);

@@ -7,6 +7,7 @@ import { TrainButton } from '../model/TrainButton';
 import { DatasetList } from './DatasetList';
 import { DatasetSummaryCard } from './DatasetSummaryCard';
 import { ImportCard } from './ImportCard';
+import { ImportReviewPanel } from './ImportReviewPanel';
 
 export function DatasetsScreen() {
   const dataset = useWorkbenchStore(selectCurrentDataset);
@@ -14,6 +15,7 @@ export function DatasetsScreen() {
     <section className="screen" data-testid="dataset-dropzone" aria-labelledby="datasets-heading">
       <ScreenHeader id="datasets" />
       <ImportCard />
+      <ImportReviewPanel />
       <div className="datasets-layout">
         <DatasetList />
         <div className="dataset-detail">
@@ -31,7 +33,6 @@ export function DatasetsScreen() {
               <p className="muted">Import a dataset: its rows, splits and labels appear here, with a Train button.</p>
             </section>
           )}
-          {/* Preview, statistics, preprocessing and split panels (datasets backend, next contract) slot in here. */}
         </div>
       </div>
     </section>

@@ -1,11 +1,11 @@
 // How a dataset comes in: drop a file anywhere in the window (features/app/WindowDropTarget) or "Choose file…".
 // Shows the import's progress and, on failure, the service's error sentence.
 import { useId, useRef } from 'react';
-import { importDatasetFile } from '../../store/actions';
+import { reviewDatasetFile } from '../../store/actions';
 import { useWorkbenchStore } from '../../store/store';
 import { formatBytes, percent } from '../../lib/format';
 
-export const ACCEPTED_EXTENSIONS = '.txt,.csv,.tsv,.jsonl';
+export const ACCEPTED_EXTENSIONS = '.txt,.csv,.tsv,.jsonl,.json,.parquet';
 
 const PHASE_WORDS = { uploading: 'Uploading', reading: 'Reading', writing: 'Writing' } as const;
 
@@ -21,8 +21,8 @@ export function ImportCard() {
       <div className="import-card-text">
         <p className="import-card-title">Drop a dataset file anywhere in this window</p>
         <p className="import-card-hint muted" id={hintId}>
-          A text corpus (.txt) to generate text like it, or .csv / .tsv / .jsonl with a text column and an optional
-          label column to classify.
+          A text corpus (.txt) to generate text like it, or .csv / .tsv / .jsonl / .json / .parquet records; you review
+          the detected columns, preprocessing and split before importing.
         </p>
       </div>
       <input
@@ -35,7 +35,7 @@ export function ImportCard() {
         tabIndex={-1}
         onChange={(e) => {
           const file = e.currentTarget.files?.[0];
-          if (file) void importDatasetFile(file);
+          if (file) void reviewDatasetFile(file);
           e.currentTarget.value = ''; // choosing the same file again still imports
         }}
       />

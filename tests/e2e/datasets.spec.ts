@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
 import { assertBuilt, ROOT, startServe, tempDir } from '../helpers/cli';
+import { dropFile } from '../helpers/dropFile';
 
 let server: Awaited<ReturnType<typeof startServe>>;
 test.beforeAll(async () => {
@@ -53,20 +54,6 @@ async function choose(page: Page, name: string, buffer: Buffer): Promise<void> {
   await page.getByTestId('dataset-dropzone').locator('input[type=file]').setInputFiles({ name, mimeType: 'application/octet-stream', buffer });
 }
 
-async function dropFile(page: Page, name: string, buffer: Buffer): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, bytes }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([new Uint8Array(bytes)], name));
-      return transfer;
-    },
-    { name, bytes: [...buffer] },
-  );
-  const zone = page.getByTestId('dataset-dropzone');
-  await zone.dispatchEvent('dragenter', { dataTransfer });
-  await zone.dispatchEvent('dragover', { dataTransfer });
-  await zone.dispatchEvent('drop', { dataTransfer });
-}
 
 const previewColumns = (page: Page) => page.getByTestId('dataset-preview').locator('thead th').evaluateAll((ths) => ths.map((th) => th.getAttribute('data-column')));
 
@@ -76,7 +63,7 @@ test('each kind of file shows its columns and task in the review', async ({ page
   await page.goto(server.url);
   for (const [i, kind] of KINDS.entries()) {
     const buffer = await kind.file();
-    if (i % 2) await dropFile(page, kind.name, buffer);
+    if (i % 2) await dropFile(page, page.getByTestId('dataset-dropzone'), kind.name, buffer);
     else await choose(page, kind.name, buffer);
     const review = page.getByTestId('import-review');
     await expect(review.getByRole('heading')).toContainText(kind.name);
@@ -91,7 +78,7 @@ test('each kind of file shows its columns and task in the review', async ({ page
 test('change the mapping, preview lowercase, import with a split, see the summary', async ({ page }) => {
   await page.goto(server.url);
   const csv = ['id,title,body,label', ...reviews.map((r, i) => `${i},Title ${i},"${r.text}",${r.label}`)].join('\n');
-  await dropFile(page, 'mapped.csv', Buffer.from(csv));
+  await dropFile(page, page.getByTestId('dataset-dropzone'), 'mapped.csv', Buffer.from(csv));
   await expect(page.getByTestId('import-task')).toHaveText('classify');
   await expect.poll(() => previewColumns(page)).toEqual(['id', 'title', 'body', 'label']);
 
@@ -126,7 +113,7 @@ test('change the mapping, preview lowercase, import with a split, see the summar
 
 test('a file that cannot be read says so in place', async ({ page }) => {
   await page.goto(server.url);
-  await dropFile(page, 'empty.csv', Buffer.alloc(0));
+  await dropFile(page, page.getByTestId('dataset-dropzone'), 'empty.csv', Buffer.alloc(0));
   await expect(page.getByRole('alert')).toContainText('empty.csv');
   await expect(page.getByTestId('import-review')).toHaveCount(0);
 });

@@ -3,8 +3,9 @@
 // change Model settings (and see a bad value refused), train two tiny runs and watch them, compare and delete runs,
 // switch the theme, reload. Saves one screenshot per screen under test-results/screens/ for a reviewer.
 import { join } from 'node:path';
-import { expect, test, type Locator, type Page } from '@playwright/test';
+import { expect, test, type Page } from '@playwright/test';
 import { assertBuilt, ROOT, startServe, tempDir } from '../helpers/cli';
+import { dropFile } from '../helpers/dropFile';
 import { corpusLines } from '../helpers/fixtures';
 
 const SCREENS_DIR = join(ROOT, 'test-results', 'screens');
@@ -43,20 +44,6 @@ async function shoot(page: Page, name: string): Promise<void> {
   await page.setViewportSize(viewport);
 }
 
-/** Drops a file the way a browser does: drag events carrying a DataTransfer, dispatched on `target`. */
-async function dropFile(page: Page, target: Locator, name: string, content: string): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, content }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([content], name, { type: 'text/plain' }));
-      return transfer;
-    },
-    { name, content },
-  );
-  await target.dispatchEvent('dragenter', { dataTransfer });
-  await target.dispatchEvent('dragover', { dataTransfer });
-  await target.dispatchEvent('drop', { dataTransfer });
-}
 
 /** Sets Model fields by their labels, e.g. { Steps: '8' }. */
 async function fillSettings(page: Page, values: Record<string, string>): Promise<void> {

@@ -1,7 +1,8 @@
 // A user's first minute, in Debian's Chromium against `tunebench serve`: drop a file, click Train, watch the chart.
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { assertBuilt, ROOT, startServe, tempDir } from '../helpers/cli';
+import { dropFile } from '../helpers/dropFile';
 import { corpusLines, sentimentCsv } from '../helpers/fixtures';
 
 let server: Awaited<ReturnType<typeof startServe>>;
@@ -12,20 +13,6 @@ test.beforeAll(async () => {
 });
 test.afterAll(async () => server?.stop());
 
-async function dropFile(page: Page, name: string, content: string): Promise<void> {
-  const dataTransfer = await page.evaluateHandle(
-    ({ name, content }) => {
-      const transfer = new DataTransfer();
-      transfer.items.add(new File([content], name, { type: 'text/plain' }));
-      return transfer;
-    },
-    { name, content },
-  );
-  const zone = page.getByTestId('dataset-dropzone');
-  await zone.dispatchEvent('dragenter', { dataTransfer });
-  await zone.dispatchEvent('dragover', { dataTransfer });
-  await zone.dispatchEvent('drop', { dataTransfer });
-}
 
 test('drop a text file, train, and see the loss drawn live', async ({ page }) => {
   const errors: string[] = [];
@@ -34,7 +21,7 @@ test('drop a text file, train, and see the loss drawn live', async ({ page }) =>
   await page.goto(server.url);
   await expect(page.getByTestId('dataset-dropzone')).toBeVisible();
 
-  await dropFile(page, 'sentences.txt', corpusLines(300).join('\n'));
+  await dropFile(page, page.getByTestId('dataset-dropzone'), 'sentences.txt', corpusLines(300).join('\n'));
   await page.getByTestId('import-dataset').click();
   await expect(page.getByTestId('dataset-dropzone')).toContainText('sentences');
   await expect(page.getByTestId('dataset-dropzone')).toContainText('300');
@@ -50,7 +37,7 @@ test('drop a text file, train, and see the loss drawn live', async ({ page }) =>
 
 test('a bad file shows one sentence where it was dropped, and a CSV picked with the file chooser imports', async ({ page }) => {
   await page.goto(server.url);
-  await dropFile(page, 'empty.csv', '');
+  await dropFile(page, page.getByTestId('dataset-dropzone'), 'empty.csv', '');
   await expect(page.getByRole('alert')).toContainText('empty.csv is empty');
 
   await page.getByTestId('dataset-dropzone').locator('input[type=file]').setInputFiles({

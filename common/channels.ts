@@ -12,10 +12,24 @@ const DATASET_CALLS = [
   'datasets.attachTest',
   'datasets.cancelImport',
 ] as const;
-const RUN_CALLS = ['runs.start', 'runs.list', 'runs.get', 'runs.pause', 'runs.resume', 'runs.cancel', 'runs.delete'] as const;
+const RUN_CALLS = [
+  'runs.start',
+  'runs.list',
+  'runs.get',
+  'runs.pause',
+  'runs.resume',
+  'runs.cancel',
+  'runs.delete',
+  'runs.continue',
+  'runs.evaluate',
+  'runs.evaluations',
+  'runs.export',
+] as const;
+const MODEL_CALLS = ['models.list', 'playground.generate', 'playground.classify'] as const;
 
 const DATASET_EVENTS = ['datasets.onDidProgress'] as const;
-const RUN_EVENTS = ['runs.onDidUpdate', 'runs.onDidMetrics', 'runs.onDidLog'] as const;
+const RUN_EVENTS = ['runs.onDidUpdate', 'runs.onDidMetrics', 'runs.onDidLog', 'runs.onDidEvalProgress'] as const;
+const MODEL_EVENTS = ['playground.onDidToken'] as const;
 
-export const CALL_CHANNELS = [...SYSTEM_CALLS, ...DATASET_CALLS, ...RUN_CALLS] as const;
-export const EVENT_CHANNELS = [...RUN_EVENTS, ...DATASET_EVENTS] as const;
+export const CALL_CHANNELS = [...SYSTEM_CALLS, ...DATASET_CALLS, ...RUN_CALLS, ...MODEL_CALLS] as const;
+export const EVENT_CHANNELS = [...RUN_EVENTS, ...DATASET_EVENTS, ...MODEL_EVENTS] as const;

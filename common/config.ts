@@ -8,7 +8,22 @@ export type BackendName = (typeof BACKENDS)[number];
 
 const int = (min: number, max: number) => z.number().int().min(min).max(max);
 
+/** What training starts from: random weights, or a built-in pretrained base (resources/models/<id>). */
+export const BASE_MODELS = ['scratch', 'glove-6b-100d', 'stories260k'] as const;
+export type BaseModel = (typeof BASE_MODELS)[number];
+/**
+ * How the base is trained. full: every weight. head: the base frozen, only a task head on its pooled output (for the
+ * GloVe encoder this is the linear probe). setfit: a contrastive stage on pairs of examples (same label → similar,
+ * different → dissimilar) that adapts the encoder, then the head. freeze: only the top `trainLayers` blocks and the
+ * final norm/head of a pretrained generator. lora: low-rank adapters (rank, alpha) on the chosen projections, the
+ * base frozen; merged into the weights on export.
+ */
+export const TRAIN_METHODS = ['full', 'head', 'setfit', 'freeze', 'lora'] as const;
+export type TrainMethod = (typeof TRAIN_METHODS)[number];
+
 export const trainConfigShape = {
+  base: z.enum(BASE_MODELS).default('scratch'),
+  method: z.enum(TRAIN_METHODS).default('full'),
   backend: z.enum(['auto', ...BACKENDS]).default('auto'), // 'auto' = first that loads and passes a self-test
   seed: int(0, 2 ** 31 - 1).default(1337), // same seed + same backend = same run
   // model: a small causal transformer (GPT-2 layout) over a character vocabulary
@@ -22,19 +37,39 @@ export const trainConfigShape = {
   batchSize: int(1, 4096).default(16), // sequences per step (B)
   learningRate: z.number().positive().max(1).default(3e-3), // peak, after warmup
   warmupSteps: int(0, 1_000_000).default(10), // linear warmup from 0
+  schedule: z.enum(['cosine', 'linear', 'constant']).default('cosine'), // after warmup, down to 10% of peak (or flat)
   gradClip: z.number().min(0).max(1e6).default(1), // global-norm clip; 0 disables
+  gradAccumulation: int(1, 1024).default(1), // micro-batches summed per optimizer step (effective batch = B × this)
+  labelSmoothing: z.number().min(0).max(0.5).default(0), // share of the target mass spread over all classes/tokens
+  earlyStoppingPatience: int(0, 10_000).default(0), // stop after this many evaluations without a better val_loss; 0 = off
   // evaluation and checkpoints
   validationFraction: z.number().min(0.01).max(0.5).default(0.1), // rows held out when the dataset has no split
   evalEvery: int(1, 1_000_000).default(25), // steps between validation passes
   evalBatches: int(1, 1000).default(4), // batches per validation pass
   checkpointEvery: int(0, 1_000_000).default(0), // steps between checkpoints; 0 = only at the end
   logEvery: int(1, 1_000_000).default(5), // steps between train-loss metric points
+  // few-shot classification on a pretrained encoder
+  pairsPerExample: int(0, 1000).default(20), // setfit: contrastive pairs drawn per training example
+  weightDecay: z.number().min(0).max(1).default(0), // decoupled (AdamW-style) decay; L2 strength for the head
+  // fine-tuning a pretrained generator
+  trainLayers: int(0, 48).default(1), // freeze: top blocks trained (plus final norm and head)
+  loraRank: int(1, 256).default(8), // lora: rank r of each adapter pair (A: in×r, B: r×out)
+  loraAlpha: z.number().positive().max(1024).default(16), // lora: the update is scaled by alpha / r
+  loraTargets: z.enum(['attention', 'attention+mlp']).default('attention'), // lora: q,k,v,o projections, or those and the MLP
 };
 
 export const trainConfigSchema = z
   .object(trainConfigShape)
   .strict()
-  .refine((c) => c.dModel % c.nHead === 0, { message: 'dModel must be a multiple of nHead', path: ['dModel'] });
+  .refine((c) => c.dModel % c.nHead === 0, { message: 'dModel must be a multiple of nHead', path: ['dModel'] })
+  .refine((c) => !['head', 'setfit'].includes(c.method) || c.base === 'glove-6b-100d', {
+    message: "methods 'head' and 'setfit' need the encoder base 'glove-6b-100d'",
+    path: ['method'],
+  })
+  .refine((c) => !['freeze', 'lora'].includes(c.method) || c.base === 'stories260k', {
+    message: "methods 'freeze' and 'lora' need a pretrained generator base (stories260k)",
+    path: ['method'],
+  });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;
 export type TrainConfigKey = keyof typeof trainConfigShape;
 
@@ -43,12 +78,19 @@ export const PRESETS = {
   quick: { nLayer: 2, nHead: 4, dModel: 64, contextLength: 64, steps: 150, batchSize: 16, learningRate: 3e-3, evalEvery: 25 },
   /** A longer run of a slightly bigger model. */
   standard: { nLayer: 4, nHead: 4, dModel: 128, contextLength: 64, steps: 1000, batchSize: 16, learningRate: 2e-3, evalEvery: 100, checkpointEvery: 250 },
+  /**
+   * One-click few-shot: these are its fixed parts; the rest is chosen from the dataset by fewShotConfig()
+   * (common/fewShotPreset.ts) before overrides apply.
+   */
+  'few-shot': {},
 } satisfies Record<string, Partial<TrainConfig>>;
 export const PRESET_NAMES = Object.keys(PRESETS) as [keyof typeof PRESETS, ...(keyof typeof PRESETS)[]];
 export type PresetName = keyof typeof PRESETS;
 export const presetNameSchema = z.enum(PRESET_NAMES);
 
 export type Overrides = Record<string, string | number | boolean>;
+
+const STRING_SETTINGS = new Set<string>(['backend', 'base', 'method', 'schedule', 'loraTargets']);
 
 /** Turns `key=value` strings (CLI `--set`) into overrides, typed by the config field they name. */
 export function parseSetArgs(pairs: readonly string[]): Overrides {
@@ -60,7 +102,7 @@ export function parseSetArgs(pairs: readonly string[]): Overrides {
     const raw = pair.slice(eq + 1).trim();
     const field = trainConfigShape[key as TrainConfigKey];
     if (!field) throw badInput(`--set ${pair}: unknown setting '${key}' (known: ${Object.keys(trainConfigShape).join(', ')}).`);
-    if (key === 'backend') out[key] = raw;
+    if (STRING_SETTINGS.has(key)) out[key] = raw;
     else {
       const num = Number(raw);
       if (raw === '' || !Number.isFinite(num)) throw badInput(`--set ${pair}: '${key}' takes a number, not '${raw}'.`);
@@ -70,11 +112,14 @@ export function parseSetArgs(pairs: readonly string[]): Overrides {
   return out;
 }
 
-/** Preset defaults, then overrides; throws a bad-input error naming the first invalid field. */
-export function resolveTrainConfig(preset: PresetName, overrides: Overrides = {}): TrainConfig {
+/**
+ * Preset defaults, then what the preset chose from the dataset (few-shot), then overrides; throws a bad-input error
+ * naming the first invalid field.
+ */
+export function resolveTrainConfig(preset: PresetName, overrides: Overrides = {}, chosen: Partial<TrainConfig> = {}): TrainConfig {
   const base = PRESETS[preset];
   if (!base) throw badInput(`Unknown preset '${String(preset)}' (known: ${PRESET_NAMES.join(', ')}).`);
-  const parsed = trainConfigSchema.safeParse({ ...base, ...overrides });
+  const parsed = trainConfigSchema.safeParse({ ...base, ...chosen, ...overrides });
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const field = issue.path.join('.') || 'config';

@@ -3,6 +3,7 @@
 // are all derived from these tables; a test keeps them in step.
 import type { z } from 'zod';
 import { datasetCalls, datasetEvents } from './contracts/datasets';
+import { modelCalls, modelEvents } from './contracts/models';
 import { runCalls, runEvents } from './contracts/runs';
 import { systemCalls } from './contracts/system';
 import type { Result } from './result';
@@ -10,14 +11,14 @@ import type { Result } from './result';
 export { CHANNEL_PREFIX } from './channels';
 export { importSourceSchema, type ImportSource } from './contracts/datasets';
 
-export const calls = { ...systemCalls, ...datasetCalls, ...runCalls } as const;
+export const calls = { ...systemCalls, ...datasetCalls, ...runCalls, ...modelCalls } as const;
 
 export type CallName = keyof typeof calls;
 export type CallInput<C extends CallName> = z.input<(typeof calls)[C]['input']>;
 export type CallOutput<C extends CallName> = z.infer<(typeof calls)[C]['output']>;
 export const CALL_NAMES = Object.keys(calls) as CallName[];
 
-export const events = { ...runEvents, ...datasetEvents } as const;
+export const events = { ...runEvents, ...datasetEvents, ...modelEvents } as const;
 
 export type EventName = keyof typeof events;
 export type EventPayload<E extends EventName> = z.infer<(typeof events)[E]>;

@@ -69,6 +69,8 @@ export const runDetailSchema = runSummarySchema.extend({
   /** Every metric's full series, ordered by step. */
   series: z.record(z.string(), z.array(metricPointSchema)),
   checkpoints: z.array(z.object({ step: z.number().int(), path: z.string(), bytes: z.number().int() })),
+  /** The run's log lines, oldest first (the last 1,000). */
+  logs: z.array(z.object({ at: z.string(), level: z.enum(['info', 'warn', 'error']), message: z.string() })),
 });
 export type RunDetail = z.infer<typeof runDetailSchema>;
 

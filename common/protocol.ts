@@ -18,6 +18,41 @@ export const trainDataSchema = z.discriminatedUnion('task', [
 ]);
 export type TrainData = z.infer<typeof trainDataSchema>;
 
+/**
+ * A trained or built-in model, by where its files are: a run's checkpoint file (step-NNNNNN.safetensors, or a folder
+ * a few-shot run wrote), or a built-in base model's folder under resources/models/.
+ */
+export const modelRefSchema = z.object({
+  kind: z.enum(['checkpoint', 'builtin']),
+  path: z.string(),
+  basePath: z.string().optional(), // a checkpoint's built-in base folder (vectors, tokenizer) when it needs one
+});
+export type ModelRef = z.infer<typeof modelRefSchema>;
+
+export const generateRequestSchema = z.object({
+  prompt: z.string().max(20_000),
+  maxTokens: z.number().int().min(1).max(4096).default(128),
+  temperature: z.number().min(0).max(5).default(0), // 0 = greedy
+  topK: z.number().int().min(0).max(100_000).default(0), // 0 = off
+  topP: z.number().gt(0).max(1).default(1), // 1 = off
+  stop: z.array(z.string().min(1).max(200)).max(8).default([]), // generation ends before the first of these
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1337),
+});
+export type GenerateRequest = z.infer<typeof generateRequestSchema>;
+
+export const generateResultSchema = z.object({
+  text: z.string(), // the generated continuation only (not the prompt)
+  tokens: z.number().int(), // generated tokens
+  stopReason: z.enum(['maxTokens', 'eos', 'stop', 'context']),
+});
+export type GenerateResult = z.infer<typeof generateResultSchema>;
+
+export const classifyResultSchema = z.object({
+  labels: z.array(z.string()),
+  probs: z.array(z.array(z.number())), // one row per text, one column per label, rows sum to 1
+});
+export type ClassifyResult = z.infer<typeof classifyResultSchema>;
+
 // host → trainer
 export const hostMessageSchema = z.discriminatedUnion('type', [
   z.object({
@@ -26,7 +61,16 @@ export const hostMessageSchema = z.discriminatedUnion('type', [
     config: trainConfigSchema,
     data: trainDataSchema,
     checkpointDir: z.string(), // absolute folder the trainer may write checkpoint files into
+    basePath: z.string().optional(), // absolute folder of the built-in base model's files, when config.base ≠ scratch
+    /** Continue a run after this checkpoint's step instead of starting from random weights. */
+    resumeFrom: z.object({ checkpoint: z.string(), step: z.number().int().min(1) }).optional(),
   }),
+  // Inference: a trainer process started for these handles requests one at a time until `close` (or the host leaves).
+  z.object({ type: z.literal('generate'), requestId: z.string(), model: modelRefSchema, request: generateRequestSchema }),
+  z.object({ type: z.literal('classify'), requestId: z.string(), model: modelRefSchema, texts: z.array(z.string()).min(1) }),
+  /** Mean next-token loss over texts (perplexity = exp(loss)), for before/after comparisons. */
+  z.object({ type: z.literal('score'), requestId: z.string(), model: modelRefSchema, texts: z.array(z.string()).min(1) }),
+  z.object({ type: z.literal('close') }),
   z.object({ type: z.literal('pause') }),
   z.object({ type: z.literal('resume') }),
   z.object({ type: z.literal('cancel') }),
@@ -48,6 +92,13 @@ export const trainerMessageSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('log'), level: z.enum(['info', 'warn', 'error']), message: z.string() }),
   /** Terminal: training ended normally (all steps) or after a cancel. */
   z.object({ type: z.literal('done'), status: z.enum(['completed', 'cancelled']), step: z.number().int().min(0) }),
+  // Inference replies, matched to their request by requestId.
+  z.object({ type: z.literal('token'), requestId: z.string(), text: z.string() }), // one generated token, streamed
+  z.object({ type: z.literal('generated'), requestId: z.string(), result: generateResultSchema }),
+  z.object({ type: z.literal('classified'), requestId: z.string(), result: classifyResultSchema }),
+  z.object({ type: z.literal('scored'), requestId: z.string(), loss: z.number(), tokens: z.number().int() }),
+  /** A request failed; the inference process stays up for the next one. */
+  z.object({ type: z.literal('failed'), requestId: z.string(), message: z.string() }),
   /** Terminal: the run failed; the process exits after sending it. */
   z.object({ type: z.literal('error'), message: z.string(), stack: z.string().optional() }),
 ]);

@@ -15,3 +15,12 @@ export function resolveDataDir(flag: string | undefined, env: NodeJS.ProcessEnv 
   const chosen = flag ?? env.TUNEBENCH_DATA_DIR;
   return chosen ? resolve(chosen) : fallback;
 }
+
+/**
+ * The folder of built-in models (resources/models/<id>): next to the bundle in a checkout (out/main/*.js →
+ * ../../resources), or the packaged app's resources folder, which main/index.ts passes in.
+ */
+export function resolveResourcesDir(bundleDir: string, env: NodeJS.ProcessEnv = process.env, packaged?: string): string {
+  if (env.TUNEBENCH_RESOURCES_DIR) return resolve(env.TUNEBENCH_RESOURCES_DIR);
+  return packaged ?? resolve(bundleDir, '..', '..', 'resources');
+}

@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { app, BrowserWindow, ipcMain, session, shell, utilityProcess } from 'electron';
 import { CALL_CHANNELS, CHANNEL_PREFIX } from '../common/channels';
 import { badInput } from '../common/result';
-import { resolveDataDir } from './dataDir';
+import { resolveDataDir, resolveResourcesDir } from './dataDir';
 import { createDispatcher } from './ipc/dispatcher';
 import { createHandlers } from './ipc/handlers';
 import { createServices, type Services } from './services';
@@ -113,7 +113,8 @@ async function main(): Promise<void> {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
   });
   const dataDir = resolveDataDir(dataDirFromArgs(process.argv), process.env, app.getPath('userData'));
-  const services = createServices({ dataDir, launchTrainer: utilityLauncher });
+  const resourcesDir = resolveResourcesDir(__dirname, process.env, app.isPackaged ? process.resourcesPath : undefined);
+  const services = createServices({ dataDir, resourcesDir, launchTrainer: utilityLauncher });
   services.store.markOrphansInterrupted();
   const window = createWindow();
   registerIpc(services, window);

@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { presetNameSchema } from '../config';
 import { idSchema, runDetailSchema, runSummarySchema } from '../domain';
+import { evalReportSchema, exportFormats, exportResultSchema } from '../evaluation';
 
 const empty = z.object({}).strict();
 const runRef = z.object({ runId: idSchema }).strict();
@@ -24,6 +25,14 @@ export const runCalls = {
   'runs.resume': { input: runRef, output: runSummarySchema },
   'runs.cancel': { input: runRef, output: runSummarySchema },
   'runs.delete': { input: runRef, output: z.object({ deleted: idSchema }) },
+  /** Trains a stopped run on from a checkpoint (the latest unless fromStep names one), continuing the same curve. */
+  'runs.continue': { input: z.object({ runId: idSchema, fromStep: z.number().int().min(1).optional() }).strict(), output: runSummarySchema },
+  /** Evaluates the run's model on its dataset's test split (validation when none), or on another dataset; stored. */
+  'runs.evaluate': { input: z.object({ runId: idSchema, datasetId: idSchema.optional() }).strict(), output: evalReportSchema },
+  /** Stored evaluation reports of a run, newest first. */
+  'runs.evaluations': { input: runRef, output: z.array(evalReportSchema) },
+  /** Writes the run's model to <dataDir>/exports/<run>-<format>/. */
+  'runs.export': { input: z.object({ runId: idSchema, format: z.enum(exportFormats) }).strict(), output: exportResultSchema },
 } as const;
 
 export const runEvents = {
@@ -36,4 +45,6 @@ export const runEvents = {
   }),
   /** A log line from a run's trainer. */
   'runs.onDidLog': z.object({ runId: idSchema, level: z.enum(['info', 'warn', 'error']), message: z.string() }),
+  /** Progress of an evaluation, 0..1. */
+  'runs.onDidEvalProgress': z.object({ runId: idSchema, fraction: z.number(), message: z.string() }),
 } as const;

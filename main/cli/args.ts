@@ -55,10 +55,21 @@ Commands:
                                                what an import would detect, statistics, first rows; nothing stored
   datasets show <dataset> [--tokenizer char|word] [--max-tokens N] [--rows N] [--offset N] [--json]
   datasets list [--json]                       the imported datasets
-  train --dataset <id|name|file> [--preset quick|standard] [--set key=value]... [--json]
-                                               train a model in a separate trainer process
+  train --dataset <id|name|file> [--preset few-shot|quick|standard] [--set key=value]... [--json]
+                                               train a model in a separate trainer process; few-shot picks a
+                                               pretrained base and settings from the data, then evaluates
+  models list [--json]                         the built-in base models
+  generate <model|run> [--prompt TEXT] [--temperature 0] [--top-k K] [--top-p P] [--max-tokens N]
+           [--stop S]... [--seed S] [--json]   continue text (temperature 0 = greedy), streamed
+  classify <run> --text TEXT [--text TEXT]... [--json]
+                                               class probabilities from a trained classifier
+  eval <run> [--dataset <id|name|file>] [--json]
+                                               metrics on held-out data (a file is imported whole as test data)
+  export <run> [--format safetensors|tfjs] [--json]
+                                               write the model to <data-dir>/exports/<run>-<format>/
   runs list [--json]                           every run, newest first
   runs show <run> [--json]                     one run with its config and metric series
+  runs continue <run> [--from-step N] [--json] train a stopped run on from its latest (or step N's) checkpoint
   runs delete <run>                            a finished run, its metrics and checkpoints
   serve [--host 127.0.0.1] [--port 4477]       the app in a browser (prints the URL with its token)
 

@@ -2,13 +2,14 @@
 // loads it. Progress on stderr, results on stdout, exit 0 / 2 (bad input) / 1 (anything else).
 import { join } from 'node:path';
 import { TunebenchError } from '../../common/result';
-import { resolveDataDir } from '../dataDir';
+import { resolveDataDir, resolveResourcesDir } from '../dataDir';
 import { startServer } from '../server/serve';
 import { createServices, type Services } from '../services';
 import { forkLauncher } from '../services/trainerProcess';
 import { VERSION } from '../version';
 import { extractGlobals, parseCommandArgs, USAGE } from './args';
 import { datasetsCommand } from './datasetsCommand';
+import { classifyCommand, evalCommand, exportCommand, generateCommand, modelsCommand } from './modelCommands';
 import type { CliIo } from './output';
 import { runsCommand } from './runsCommand';
 import { trainCommand } from './trainCommand';
@@ -28,11 +29,11 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       io.stdout.write(`${USAGE}\n`);
       return command || globals.help ? 0 : 2;
     }
-    if (!['datasets', 'train', 'runs', 'serve'].includes(command)) {
+    if (!['datasets', 'train', 'runs', 'serve', 'models', 'generate', 'classify', 'eval', 'export'].includes(command)) {
       throw new TunebenchError('bad-input', `Unknown command '${command}'. See \`tunebench --help\`.`);
     }
     const dataDir = resolveDataDir(globals.dataDir);
-    services = createServices({ dataDir, launchTrainer: forkLauncher(join(__dirname, 'trainer.js')) });
+    services = createServices({ dataDir, resourcesDir: resolveResourcesDir(__dirname), launchTrainer: forkLauncher(join(__dirname, 'trainer.js')) });
     switch (command) {
       case 'datasets':
         return await datasetsCommand(services, io, args);
@@ -40,6 +41,16 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
         return await trainCommand(services, io, args);
       case 'runs':
         return await runsCommand(services, io, args);
+      case 'models':
+        return await modelsCommand(services, io, args);
+      case 'generate':
+        return await generateCommand(services, io, args);
+      case 'classify':
+        return await classifyCommand(services, io, args);
+      case 'eval':
+        return await evalCommand(services, io, args);
+      case 'export':
+        return await exportCommand(services, io, args);
       default:
         return await serveCommand(services, io, args);
     }

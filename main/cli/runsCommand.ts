@@ -5,6 +5,7 @@ import type { Services } from '../services';
 import { parseCommandArgs } from './args';
 import { print, printJson, printTable, type CliIo } from './output';
 import { formatBytes, formatDuration } from './progress';
+import { followRun } from './trainCommand';
 
 export async function runsCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -43,7 +44,17 @@ export async function runsCommand(services: Services, io: CliIo, args: string[])
     else print(io, `deleted ${positionals[0]}`);
     return 0;
   }
-  throw badInput(`Unknown command 'runs ${sub ?? ''}'; use \`runs list\`, \`runs show <run>\` or \`runs delete <run>\`.`);
+  if (sub === 'continue') {
+    const { values, positionals } = parseCommandArgs('runs continue', rest, { 'from-step': { type: 'string' }, json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw badInput('runs continue takes one run id, for example `tunebench runs continue run-1a2b3c4d`.');
+    const raw = values['from-step'];
+    const fromStep = raw === undefined ? undefined : Number(raw);
+    if (fromStep !== undefined && (!Number.isInteger(fromStep) || fromStep < 1)) throw badInput(`--from-step ${raw}: expected a checkpoint's step number.`);
+    const run = services.runs.continue(positionals[0], fromStep);
+    io.stderr.write(`run ${run.id}: continuing after step ${run.lastStep} of ${run.config.steps}\n`);
+    return followRun(services, io, run, Boolean(values.json));
+  }
+  throw badInput(`Unknown command 'runs ${sub ?? ''}'; use \`runs list\`, \`show <run>\`, \`continue <run>\` or \`delete <run>\`.`);
 }
 
 function runRow(r: RunSummary): string[] {

@@ -1,12 +1,28 @@
 // `tunebench train …`: starts a run in a trainer process and follows it with a progress line until it ends.
 import { existsSync } from 'node:fs';
-import { parseSetArgs, PRESET_NAMES, resolveTrainConfig, type PresetName } from '../../common/config';
+import { parseSetArgs, PRESET_NAMES, resolveTrainConfig, type PresetName, type TrainConfig } from '../../common/config';
+import type { RunSummary } from '../../common/domain';
+import type { EvalReport } from '../../common/evaluation';
 import { badInput } from '../../common/result';
 import type { Services } from '../services';
 import { parseCommandArgs } from './args';
 import { importDataset } from './datasetsCommand';
 import { print, printJson, type CliIo } from './output';
+import { printReport } from './modelCommands';
 import { bar, formatDuration, ProgressLine } from './progress';
+
+const describeConfig = (c: TrainConfig): string =>
+  `steps ${c.steps}, batch ${c.batchSize}, learning rate ${c.learningRate}${c.method === 'setfit' ? `, ${c.pairsPerExample} pairs per example` : ''}`;
+
+/** The evaluation that starts when a run completes, with its progress on stderr. */
+async function followEvaluation(services: Services, io: CliIo, runId: string): Promise<EvalReport | null> {
+  const pending = services.autoEvaluation(runId);
+  if (!pending) return null;
+  const off = services.events.on('runs.onDidEvalProgress', (p) => {
+    if (p.runId === runId) io.stderr.write(`${p.message}\n`);
+  });
+  return pending.finally(off);
+}
 
 export async function trainCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
   const { values, positionals } = parseCommandArgs('train', args, {
@@ -20,16 +36,24 @@ export async function trainCommand(services: Services, io: CliIo, args: string[]
   const preset = values.preset as string;
   if (!(PRESET_NAMES as string[]).includes(preset)) throw badInput(`Unknown preset '${preset}' (known: ${PRESET_NAMES.join(', ')}).`);
   const overrides = parseSetArgs(values.set as string[]);
-  resolveTrainConfig(preset as PresetName, overrides); // a bad setting is reported before anything is imported
+  // a bad setting is reported before anything is imported (few-shot settings depend on the data, so are checked at start)
+  if (preset !== 'few-shot') resolveTrainConfig(preset as PresetName, overrides);
 
   const ref = values.dataset;
   const dataset = existsSync(ref) ? await importDataset(services, io, ref) : services.datasets.get(ref);
   const run = services.runs.start({ datasetId: dataset.id, preset: preset as PresetName, overrides });
+  io.stderr.write(`run ${run.id}: ${dataset.name} (${dataset.task}), preset ${preset}, ${run.config.steps} steps\n`);
+  if (preset === 'few-shot') io.stderr.write(`chosen: base ${run.config.base}, method ${run.config.method}, ${describeConfig(run.config)}\n`);
+  return followRun(services, io, run, Boolean(values.json));
+}
+
+/** Follows a started run with a progress line (and Ctrl+C = cancel) until it ends; prints the result. */
+export async function followRun(services: Services, io: CliIo, run: RunSummary, json: boolean): Promise<number> {
   const totalSteps = run.config.steps;
   const progress = new ProgressLine(io.stderr);
   const startedMs = Date.now();
   const latest: Record<string, number> = {};
-  let step = 0;
+  let step = run.lastStep;
   const offMetrics = services.events.on('runs.onDidMetrics', ({ runId, points }) => {
     if (runId !== run.id) return;
     for (const p of points) {
@@ -37,7 +61,8 @@ export async function trainCommand(services: Services, io: CliIo, args: string[]
       step = Math.max(step, p.step);
     }
     const elapsed = Date.now() - startedMs;
-    const eta = step > 0 ? ((totalSteps - step) * elapsed) / step : NaN;
+    const done = step - run.lastStep; // steps this process has seen (a continued run starts part-way)
+    const eta = done > 0 ? ((totalSteps - step) * elapsed) / done : NaN;
     const losses = ['loss', 'val_loss'].filter((k) => k in latest).map((k) => `${k} ${latest[k].toFixed(4)}`).join('  ');
     progress.update(`train ${run.id} step ${step}/${totalSteps} ${bar(step / totalSteps)} ${losses}${Number.isFinite(eta) ? `  ETA ${formatDuration(eta)}` : ''}`);
   });
@@ -53,15 +78,19 @@ export async function trainCommand(services: Services, io: CliIo, args: string[]
     }
   };
   process.once('SIGINT', onSigint);
-  io.stderr.write(`run ${run.id}: ${dataset.name} (${dataset.task}), preset ${preset}, ${totalSteps} steps\n`);
   const final = await services.runs.waitFor(run.id);
   process.off('SIGINT', onSigint);
   offMetrics();
   offLog();
   progress.done(`run ${final.id} ${final.status} on ${final.backend ?? 'no backend'} in ${formatDuration(final.durationMs ?? 0)}`);
   if (final.error) io.stderr.write(`error: ${final.error}\n`);
-  if (values.json) printJson(io, { runId: final.id, status: final.status, backend: final.backend, metrics: final.metrics, durationMs: final.durationMs });
-  else print(io, final.id);
+  const evaluation = final.status === 'completed' ? await followEvaluation(services, io, final.id) : null;
+  if (json) {
+    printJson(io, { runId: final.id, status: final.status, backend: final.backend, config: final.config, metrics: final.metrics, durationMs: final.durationMs, evaluation });
+  } else {
+    print(io, final.id);
+    if (evaluation) printReport(io, evaluation);
+  }
   return final.status === 'completed' ? 0 : final.status === 'cancelled' ? 130 : 1;
 }
 

@@ -32,6 +32,9 @@ export class DatasetStore {
       trainRows: db.prepare<[string], { split: string; text: string; label: string | null; parts: string | null }>(
         "SELECT split, text, label, parts FROM dataset_rows WHERE dataset_id = ? AND split IN ('train', 'validation') ORDER BY idx",
       ),
+      splitRows: db.prepare<[string, string], { split: string; text: string; label: string | null; parts: string | null }>(
+        'SELECT split, text, label, parts FROM dataset_rows WHERE dataset_id = ? AND split = ? ORDER BY idx',
+      ),
     };
   }
 
@@ -96,6 +99,11 @@ export class DatasetStore {
   /** Train and validation rows in stored order (never the test split). */
   trainRows(datasetId: string) {
     return this.statements.trainRows.all(datasetId);
+  }
+
+  /** Rows of one split ('train', 'validation' or 'test'), in stored order. */
+  splitRows(datasetId: string, split: string) {
+    return this.statements.splitRows.all(datasetId, split);
   }
 
   /** Stored statistics when they match the request, else computed now over the stored rows (one SQL pass each). */

@@ -3,6 +3,7 @@
 import type { Services } from '../services';
 import type { Handlers } from './dispatcher';
 import { datasetHandlers } from './handlers/datasets';
+import { modelHandlers } from './handlers/models';
 import { runHandlers } from './handlers/runs';
 import { systemHandlers } from './handlers/system';
 import type { HandlerOptions } from './handlers/types';
@@ -11,5 +12,5 @@ export type { HandlerOptions } from './handlers/types';
 
 export function createHandlers(services: Services, options: HandlerOptions): Handlers {
   const context = { services, options };
-  return { ...systemHandlers(context), ...datasetHandlers(context), ...runHandlers(context) };
+  return { ...systemHandlers(context), ...datasetHandlers(context), ...runHandlers(context), ...modelHandlers(context) };
 }

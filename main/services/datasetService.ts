@@ -199,6 +199,21 @@ export class DatasetService {
     return data;
   }
 
+  /**
+   * Held-out examples to evaluate on: the test split, else validation, else (another dataset with neither) every
+   * row. Texts are rendered as training sees them; labels stay strings so another dataset's labels can be matched.
+   */
+  loadEvalExamples(ref: string): { split: 'test' | 'validation' | 'all'; task: DatasetSummary['trainTask']; examples: { text: string; label: string | null }[] } {
+    const dataset = this.get(ref);
+    const text = (r: { text: string; parts: string | null }) => (dataset.trainTask === 'generate' && r.parts ? renderParts(JSON.parse(r.parts)) : r.text);
+    for (const split of ['test', 'validation'] as const) {
+      const rows = this.store.splitRows(dataset.id, split);
+      if (rows.length) return { split, task: dataset.trainTask, examples: rows.map((r) => ({ text: text(r), label: r.label })) };
+    }
+    const rows = this.store.splitRows(dataset.id, 'train');
+    return { split: 'all', task: dataset.trainTask, examples: rows.map((r) => ({ text: text(r), label: r.label })) };
+  }
+
   private stage(
     filePath: string,
     opts: FileOptions,

@@ -1,14 +1,17 @@
 // Runs: resolve a config, start a trainer process, persist what it streams, forward it to subscribers, and keep the
 // run's status honest when the process ends in any way (done, error message, crash, kill).
-import { mkdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EventBus } from './eventBus';
 import type { DatasetService } from './datasetService';
 import type { RunStore } from './runStore';
 import type { TrainerConnection, TrainerExit, TrainerLauncher } from './trainerProcess';
-import { resolveTrainConfig, type Overrides, type PresetName } from '../../common/config';
+import { resolveTrainConfig, type Overrides, type PresetName, type TrainConfig } from '../../common/config';
+import { fewShotConfig, profileTrainData } from '../../common/fewShotPreset';
+import { builtinModelPath } from '../models/registry';
 import type { RunDetail, RunSummary } from '../../common/domain';
-import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainerMessage } from '../../common/protocol';
+import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainData, type TrainerMessage } from '../../common/protocol';
+import { optimizerFileFor } from '../trainer/checkpointFiles';
 import { TunebenchError } from '../../common/result';
 
 interface ActiveRun {
@@ -32,27 +35,65 @@ export class RunService {
       events: EventBus;
       launchTrainer: TrainerLauncher;
       dataDir: string;
+      resourcesDir: string;
     },
   ) {}
 
   start(input: { datasetId: string; preset: PresetName; overrides: Overrides }): RunSummary {
     const { store, datasets } = this.deps;
     const dataset = datasets.get(input.datasetId);
-    const config = resolveTrainConfig(input.preset, input.overrides);
     const data = datasets.loadTrainData(dataset.id);
+    const chosen = input.preset === 'few-shot' ? fewShotConfig(profileTrainData(data)) : {};
+    const config = resolveTrainConfig(input.preset, input.overrides, chosen);
+    checkBaseFitsTask(config, data.task);
     const run = store.create({ datasetId: dataset.id, task: data.task, preset: input.preset, config, hostPid: process.pid });
-    const checkpointDir = join(this.deps.dataDir, 'checkpoints', run.id);
-    mkdirSync(checkpointDir, { recursive: true });
-
-    const conn = this.deps.launchTrainer();
-    const active: ActiveRun = { conn, startedMs: Date.now(), lastStep: 0, ended: false, waiters: [] };
-    this.active.set(run.id, active);
-    conn.onMessage((raw) => this.onTrainerMessage(run.id, raw));
-    conn.onExit((exit) => this.onTrainerExit(run.id, exit));
-    const start: HostMessage = { type: 'start', runId: run.id, config, data, checkpointDir };
-    conn.send(start);
-    this.push(run.id, true);
+    this.launch(run.id, { config, data, startedMs: Date.now(), lastStep: 0 });
     return store.summary(run.id);
+  }
+
+  /**
+   * Trains a run on from one of its checkpoints (the latest by default): an interrupted, failed or cancelled run
+   * picks up where it stopped, or a run is taken back to an earlier step. The model, the optimizer's moments and the
+   * data order are restored, so the curve continues as if the run had never stopped.
+   */
+  continue(runId: string, fromStep?: number): RunSummary {
+    const { store, datasets } = this.deps;
+    const run = store.summary(runId);
+    const active = this.active.get(runId);
+    if (active && !active.ended) throw new TunebenchError('conflict', `Run ${runId} is ${run.status}; it can be continued once it has stopped.`);
+    if (run.config.base !== 'scratch') {
+      throw new TunebenchError('bad-input', `Run ${runId} fine-tunes ${run.config.base}, which takes about a minute: start it again instead; continuing from a checkpoint is for models trained from scratch.`);
+    }
+    const checkpoints = store.checkpoints(runId);
+    const from = fromStep === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.step === fromStep);
+    if (!from) {
+      const have = checkpoints.map((c) => c.step).join(', ') || 'none';
+      throw new TunebenchError('bad-input', fromStep === undefined ? `Run ${runId} has no checkpoint to continue from (set checkpointEvery to save some).` : `Run ${runId} has no checkpoint at step ${fromStep} (saved steps: ${have}).`);
+    }
+    if (from.step >= run.config.steps) throw new TunebenchError('bad-input', `Run ${runId} already finished all ${run.config.steps} steps; name an earlier checkpoint with --from-step.`);
+    if (!existsSync(from.path)) throw new TunebenchError('bad-input', `The checkpoint ${from.path} of run ${runId} is missing on disk.`);
+    const data = datasets.loadTrainData(run.datasetId);
+    for (const path of store.rewind(runId, from.step, process.pid)) {
+      rmSync(path, { force: true });
+      rmSync(optimizerFileFor(path), { force: true });
+    }
+    this.launch(runId, { config: run.config, data, startedMs: Date.now() - (run.durationMs ?? 0), lastStep: from.step, resumeFrom: { checkpoint: from.path, step: from.step } });
+    return store.summary(runId);
+  }
+
+  private launch(runId: string, o: { config: TrainConfig; data: TrainData; startedMs: number; lastStep: number; resumeFrom?: { checkpoint: string; step: number } }): void {
+    const checkpointDir = join(this.deps.dataDir, 'checkpoints', runId);
+    mkdirSync(checkpointDir, { recursive: true });
+    const conn = this.deps.launchTrainer();
+    const active: ActiveRun = { conn, startedMs: o.startedMs, lastStep: o.lastStep, ended: false, waiters: [] };
+    this.active.set(runId, active);
+    conn.onMessage((raw) => this.onTrainerMessage(runId, raw));
+    conn.onExit((exit) => this.onTrainerExit(runId, exit));
+    const { config, data } = o;
+    const basePath = config.base === 'scratch' ? undefined : builtinModelPath(this.deps.resourcesDir, config.base);
+    const start: HostMessage = { type: 'start', runId, config, data, checkpointDir, ...(basePath ? { basePath } : {}), ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}) };
+    conn.send(start);
+    this.push(runId, true);
   }
 
   list(): RunSummary[] {
@@ -203,6 +244,16 @@ export class RunService {
     const active = this.active.get(runId);
     if (active) summary.lastStep = Math.max(summary.lastStep, active.lastStep);
     this.deps.events.emit('runs.onDidUpdate', summary);
+  }
+}
+
+/** A base model trains one kind of task; say so before a process starts rather than fail inside it. */
+export function checkBaseFitsTask(config: TrainConfig, task: 'generate' | 'classify'): void {
+  if (config.base === 'glove-6b-100d' && task !== 'classify') {
+    throw new TunebenchError('bad-input', "Setting 'base' is invalid: the glove-6b-100d encoder classifies texts, and this dataset is for text generation (use stories260k or scratch).");
+  }
+  if (config.base === 'stories260k' && task !== 'generate') {
+    throw new TunebenchError('bad-input', "Setting 'base' is invalid: stories260k generates text, and this dataset is labelled for classification (use glove-6b-100d or scratch).");
   }
 }
 

@@ -86,6 +86,12 @@ export class RunStore {
       unfinished: db.prepare<[], { id: string; host_pid: number }>(
         "SELECT id, host_pid FROM runs WHERE status IN ('queued', 'running', 'paused')",
       ),
+      addLog: db.prepare<[string, string, string, string, string]>(
+        'INSERT INTO run_logs (run_id, seq, at, level, message) SELECT ?, coalesce(max(seq), 0) + 1, ?, ?, ? FROM run_logs WHERE run_id = ?',
+      ),
+      logs: db.prepare<[string], { at: string; level: 'info' | 'warn' | 'error'; message: string }>(
+        'SELECT at, level, message FROM (SELECT * FROM run_logs WHERE run_id = ? ORDER BY seq DESC LIMIT 1000) ORDER BY seq',
+      ),
       interrupt: db.prepare("UPDATE runs SET status = 'interrupted', error = ? WHERE id = ?"),
     };
   }
@@ -156,10 +162,40 @@ export class RunStore {
     const series: Record<string, { step: number; value: number }[]> = {};
     for (const { name, step, value } of this.statements.series.all(runId)) (series[name] ??= []).push({ step, value });
     const checkpoints = this.statements.checkpoints.all(runId);
-    return validated(runDetailSchema, { ...summary, series, checkpoints }, runId);
+    const logs = this.statements.logs.all(runId);
+    return validated(runDetailSchema, { ...summary, series, checkpoints, logs }, runId);
   }
 
   /** Removes a run with its metrics and checkpoint rows (cascade); returns the checkpoint files it referenced. */
+  /**
+   * Takes a run back to `step` so it can train on from there: metrics and checkpoints after it are removed (their
+   * file paths are returned), and the run is queued again under this process. One transaction.
+   */
+  rewind(runId: string, step: number, hostPid: number): string[] {
+    this.flush();
+    const later = this.checkpoints(runId).filter((c) => c.step > step).map((c) => c.path);
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM metrics WHERE run_id = ? AND step > ?').run(runId, step);
+      this.db.prepare('DELETE FROM checkpoints WHERE run_id = ? AND step > ?').run(runId, step);
+      this.db
+        .prepare("UPDATE runs SET status = 'queued', error = NULL, finished_at = NULL, last_step = ?, host_pid = ? WHERE id = ?")
+        .run(step, hostPid, runId);
+    })();
+    return later;
+  }
+
+  /** Keeps a log line of a run (ignored for a run that no longer exists). */
+  appendLog(runId: string, level: 'info' | 'warn' | 'error', message: string): void {
+    if (!this.statements.exists.get(runId)) return;
+    this.statements.addLog.run(runId, new Date().toISOString(), level, message, runId);
+  }
+
+  /** The run's checkpoints, oldest first, without its metric series. */
+  checkpoints(runId: string): { step: number; path: string; bytes: number }[] {
+    this.summary(runId); // not-found for an unknown run
+    return this.statements.checkpoints.all(runId);
+  }
+
   delete(runId: string): string[] {
     const { checkpoints } = this.detail(runId);
     this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);

@@ -8,6 +8,7 @@ import type { Batch, PreparedData } from './data';
 import type { GptModel } from './model';
 import { batchLoss, evaluate } from './objective';
 import { rngFor, type Rng } from './rng';
+import type { NamedArray } from './safetensors';
 
 const ADAM_BETA1 = 0.9;
 const ADAM_BETA2 = 0.99; // nanoGPT's choice for small batches
@@ -17,8 +18,11 @@ const FINAL_LR_FRACTION = 0.1;
 export interface TrainHooks {
   /** Metric points for a step: loss, lr, grad_norm, tokens_per_s and/or val_loss, val_accuracy. */
   onMetrics?(step: number, values: Record<string, number>): void;
-  /** Called every checkpointEvery steps (if > 0) and after the last step of a completed run. */
-  onCheckpoint?(step: number): void | Promise<void>;
+  /**
+   * Called every checkpointEvery steps (if > 0) and after the last step of a completed run, with Adam's moments
+   * (m.<param>, v.<param>) so the run can be resumed from this step.
+   */
+  onCheckpoint?(step: number, optimizerState: NamedArray[]): void | Promise<void>;
   onLog?(level: 'info' | 'warn', message: string): void;
   /** Checked before every step; true ends the run as cancelled. */
   shouldStop?(): boolean;
@@ -32,6 +36,8 @@ export interface TrainOptions extends TrainHooks {
   config: TrainConfig;
   /** Milliseconds clock for tokens_per_s; performance.now by default. */
   now?: () => number;
+  /** Continue after `step` (the model already holds that checkpoint's weights) with the saved optimizer state. */
+  resume?: { step: number; optimizerState: NamedArray[] };
 }
 
 export interface TrainResult {
@@ -78,16 +84,51 @@ function trainStep(model: GptModel, optimizer: tf.Optimizer, batch: Batch, rng: 
   return { loss: loss as tf.Scalar, gradNorm };
 }
 
+/** Adam's moment estimates by parameter name, read back from the backend. */
+async function optimizerState(optimizer: tf.Optimizer, names: readonly string[]): Promise<NamedArray[]> {
+  const all = await optimizer.getWeights(); // [iterations, m₀…mₙ, v₀…vₙ] in parameter order
+  all[0].tensor.dispose(); // a fresh scalar made by getWeights
+  const weights = all.slice(1);
+  if (weights.length !== 2 * names.length) return [];
+  return Promise.all(
+    weights.map(async ({ tensor }, i) => ({
+      name: `${i < names.length ? 'm' : 'v'}.${names[i % names.length]}`,
+      shape: tensor.shape,
+      data: (await tensor.data()) as Float32Array,
+    })),
+  );
+}
+
+/** Puts saved moments back as they were after `step` steps (tfjs rebuilds its bias corrections from the count). */
+async function restoreOptimizer(optimizer: tf.Optimizer, names: readonly string[], saved: { step: number; optimizerState: NamedArray[] }): Promise<void> {
+  const byName = new Map(saved.optimizerState.map((t) => [t.name, t]));
+  const moments = ['m', 'v'].flatMap((kind) =>
+    names.map((name) => {
+      const t = byName.get(`${kind}.${name}`);
+      if (!t) throw new Error(`The checkpoint's optimizer state has no '${kind}.${name}'; it cannot be resumed.`);
+      return { name: `${name}/${kind}`, tensor: tf.tensor(t.data, t.shape, 'float32') };
+    }),
+  );
+  // tfjs sets accBeta = beta^(iterations + 1), the value after `iterations` steps
+  const iterations = tf.scalar(saved.step, 'int32');
+  await optimizer.setWeights([{ name: 'iter', tensor: iterations }, ...moments]);
+  tf.dispose([iterations, ...moments.map((m) => m.tensor)]);
+}
+
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { model, data, config } = opts;
   const now = opts.now ?? (() => performance.now());
-  const dropoutRng = rngFor(config.seed, 'dropout');
   const optimizer = tf.train.adam(learningRateAt(1, config), ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
   const setLearningRate = (lr: number) => {
     (optimizer as unknown as { learningRate: number }).learningRate = lr; // read by every applyGradients
   };
+  const names = [...model.params.keys()];
 
   let step = 0;
+  if (opts.resume) {
+    await restoreOptimizer(optimizer, names, opts.resume);
+    for (; step < opts.resume.step; step++) data.nextTrainBatch(); // the batches those steps drew, so the next ones match
+  }
   let windowStart = now();
   let windowTokens = 0;
   try {
@@ -104,7 +145,8 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const s = step + 1;
       const lr = learningRateAt(s, config);
       setLearningRate(lr);
-      const { loss, gradNorm } = trainStep(model, optimizer, data.nextTrainBatch(), dropoutRng, config.gradClip);
+      // dropout masks come from a stream per step, so a resumed run draws the same ones
+      const { loss, gradNorm } = trainStep(model, optimizer, data.nextTrainBatch(), rngFor(config.seed, `dropout:${s}`), config.gradClip);
       step = s;
       windowTokens += data.tokensPerBatch;
 
@@ -128,7 +170,9 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       const busyFrom = now();
       if (s % config.evalEvery === 0 || isLast) Object.assign(values, await evaluate(model, data.validation));
       if (Object.keys(values).length > 0) opts.onMetrics?.(s, values);
-      if ((config.checkpointEvery > 0 && s % config.checkpointEvery === 0) || isLast) await opts.onCheckpoint?.(s);
+      if ((config.checkpointEvery > 0 && s % config.checkpointEvery === 0) || isLast) {
+        if (opts.onCheckpoint) await opts.onCheckpoint(s, await optimizerState(optimizer, names));
+      }
       windowStart += now() - busyFrom; // evaluation and checkpoints do not count against throughput
     }
     return { status: 'completed', step };

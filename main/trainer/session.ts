@@ -3,11 +3,12 @@
 import { hostMessageSchema, type HostMessage, type TrainerMessage } from '../../common/protocol';
 import { TunebenchError } from '../../common/result';
 import { selectBackend as defaultSelectBackend, type SelectedBackend } from './backend';
-import { writeCheckpoint } from './checkpoint';
+import { restoreCheckpoint, writeCheckpoint } from './checkpoint';
 import { prepareData } from './data';
 import { train } from './loop';
 import { GptModel } from './model';
 import { RunControl } from './runControl';
+import { fineTuneLlamaRun, trainFewShotRun } from './pretrainedRuns';
 
 export interface TrainerChannel {
   send(message: TrainerMessage): void;
@@ -23,7 +24,62 @@ export interface SessionOptions {
 /** How the session ended; the process exits 0 after `done`, 1 after `error`. */
 export type SessionOutcome = { kind: 'done'; status: 'completed' | 'cancelled'; step: number } | { kind: 'error'; message: string };
 
-type StartMessage = Extract<HostMessage, { type: 'start' }>;
+export type StartMessage = Extract<HostMessage, { type: 'start' }>;
+
+/** What every kind of training run reports through; the session turns these into protocol messages. */
+export interface RunHooks {
+  onMetrics(step: number, values: Record<string, number>): void;
+  onCheckpoint(info: { step: number; path: string; bytes: number }): void;
+  onLog(level: 'info' | 'warn', message: string): void;
+  shouldStop(): boolean;
+  waitWhilePaused(): Promise<void>;
+}
+
+export type RunTrainer = (start: StartMessage, hooks: RunHooks) => Promise<{ status: 'completed' | 'cancelled'; step: number }>;
+
+/** From scratch: the GPT-2-layout char model; from a built-in base: that base's own trainer. */
+function trainerFor(base: StartMessage['config']['base']): RunTrainer {
+  if (base === 'glove-6b-100d') return trainFewShotRun;
+  if (base === 'stories260k') return fineTuneLlamaRun;
+  return trainScratchRun;
+}
+
+/** A GPT-2-layout model over a character vocabulary, from random weights. */
+const trainScratchRun: RunTrainer = async ({ config, data, checkpointDir, resumeFrom }, hooks) => {
+  const prepared = prepareData(data, config, hooks.onLog);
+  const model = new GptModel(
+    {
+      task: data.task,
+      vocabSize: prepared.tokenizer.size,
+      numLabels: prepared.labels.length,
+      nLayer: config.nLayer,
+      nHead: config.nHead,
+      dModel: config.dModel,
+      contextLength: config.contextLength,
+      dropout: config.dropout,
+    },
+    config.seed,
+  );
+  try {
+    hooks.onLog('info', `Model: ${model.parameterCount.toLocaleString('en-US')} parameters, vocabulary of ${prepared.tokenizer.size} tokens.`);
+    const ctx = { dir: checkpointDir, config, task: data.task, labels: prepared.labels, tokenizer: prepared.tokenizer };
+    const resume = resumeFrom ? restoreCheckpoint(model, resumeFrom.checkpoint) : undefined;
+    if (resume) hooks.onLog('info', `Resuming after step ${resume.step} from ${resumeFrom!.checkpoint}.`);
+    return await train({
+      resume,
+      model,
+      data: prepared,
+      config,
+      onMetrics: hooks.onMetrics,
+      onCheckpoint: async (step, optimizerState) => hooks.onCheckpoint(await writeCheckpoint(model, step, ctx, optimizerState)),
+      onLog: hooks.onLog,
+      shouldStop: hooks.shouldStop,
+      waitWhilePaused: hooks.waitWhilePaused,
+    });
+  } finally {
+    model.dispose();
+  }
+};
 
 function describeInvalid(raw: unknown, issues: readonly { path: PropertyKey[]; message: string }[]): string {
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? `'${String((raw as { type: unknown }).type)}' ` : '';
@@ -90,48 +146,22 @@ export function runTrainerSession(channel: TrainerChannel, options: SessionOptio
     const start = await startReceived;
     if (failure) return fail(new TunebenchError('bad-input', failure));
     if (!start) return finish({ kind: 'done', status: 'cancelled', step: 0 });
-    let model: GptModel | null = null;
     try {
-      const { config, data, checkpointDir } = start;
+      const { config } = start;
       const chosen: SelectedBackend = await (options.selectBackend ?? defaultSelectBackend)(config.backend);
       send({ type: 'backend', backend: chosen.backend, device: chosen.device, tried: chosen.tried });
-      const log = (level: 'info' | 'warn', message: string) => send({ type: 'log', level, message });
-      const prepared = prepareData(data, config, log);
-      model = new GptModel(
-        {
-          task: data.task,
-          vocabSize: prepared.tokenizer.size,
-          numLabels: prepared.labels.length,
-          nLayer: config.nLayer,
-          nHead: config.nHead,
-          dModel: config.dModel,
-          contextLength: config.contextLength,
-          dropout: config.dropout,
-        },
-        config.seed,
-      );
-      log('info', `Model: ${model.parameterCount.toLocaleString('en-US')} parameters, vocabulary of ${prepared.tokenizer.size} tokens.`);
-      const ctx = { dir: checkpointDir, config, task: data.task, labels: prepared.labels, tokenizer: prepared.tokenizer };
-      const trained = model;
-      const result = await train({
-        model,
-        data: prepared,
-        config,
+      const hooks: RunHooks = {
         onMetrics: (step, values) => send({ type: 'metrics', step, values }),
-        onCheckpoint: async (step) => {
-          const info = await writeCheckpoint(trained, step, ctx);
-          send({ type: 'checkpoint', ...info });
-        },
-        onLog: log,
+        onCheckpoint: (info) => send({ type: 'checkpoint', ...info }),
+        onLog: (level, message) => send({ type: 'log', level, message }),
         shouldStop: () => control.isStopped,
         waitWhilePaused: () => control.waitWhilePaused(),
-      });
+      };
+      const result = await trainerFor(config.base)(start, hooks);
       if (failure) return fail(new TunebenchError('bad-input', failure));
       return finish({ kind: 'done', status: result.status, step: result.step });
     } catch (err) {
       return fail(err);
-    } finally {
-      model?.dispose();
     }
   })();
 }

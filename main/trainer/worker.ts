@@ -1,8 +1,39 @@
 // The trainer process entry (bundled to out/main/trainer.js). It wires a channel to the parent — Electron's
 // utilityProcess (process.parentPort) or child_process.fork (process.send) — runs one session and exits: 0 after
-// `done`, 1 after `error` or anything uncaught. The session itself lives in session.ts so tests run it in-process.
+// `done`, 1 after `error` or anything uncaught. The sessions live in session.ts (training) and inference.ts (using
+// models) so tests run them in-process.
 import type { TrainerMessage } from '../../common/protocol';
-import { runTrainerSession, type TrainerChannel } from './session';
+import { runInferenceSession } from './inference';
+import { runTrainerSession, type SessionOutcome, type TrainerChannel } from './session';
+
+const INFERENCE_TYPES = new Set(['generate', 'classify', 'score', 'close']);
+
+/**
+ * Waits for the host's first message: a training `start` (or control message) runs a training session, an inference
+ * request an inference session. The chosen session sees every message, the first one included.
+ */
+function sessionFor(channel: TrainerChannel): Promise<SessionOutcome | void> {
+  const buffered: unknown[] = [];
+  let deliver: ((message: unknown) => void) | null = null;
+  const replay: TrainerChannel = {
+    send: (message) => channel.send(message),
+    onMessage: (listener) => {
+      deliver = listener;
+      for (const message of buffered.splice(0)) listener(message);
+    },
+  };
+  return new Promise((resolve) => {
+    let decided = false;
+    channel.onMessage((message) => {
+      if (deliver) deliver(message);
+      else buffered.push(message);
+      if (decided) return;
+      decided = true;
+      const type = typeof message === 'object' && message !== null ? (message as { type?: unknown }).type : undefined;
+      resolve(INFERENCE_TYPES.has(String(type)) ? runInferenceSession(replay) : runTrainerSession(replay));
+    });
+  });
+}
 
 interface ParentPort {
   on(event: 'message', listener: (event: { data: unknown }) => void): void;
@@ -77,7 +108,7 @@ function main(): void {
   };
   process.on('uncaughtException', crash);
   process.on('unhandledRejection', crash);
-  runTrainerSession(channel).then((outcome) => exit(outcome.kind === 'done' ? 0 : 1), crash);
+  sessionFor(channel).then((outcome) => exit(outcome?.kind === 'error' ? 1 : 0), crash);
 }
 
 main();

@@ -16,6 +16,7 @@ function setup(): { services: Services; connections: TrainerConnection[] } {
   const launch = forkLauncher(TRAINER);
   const services = createServices({
     dataDir: tempDir(),
+    resourcesDir: join(ROOT, 'resources'),
     launchTrainer: () => {
       const conn = launch();
       connections.push(conn);

@@ -24,9 +24,9 @@ describe('openDatabase', () => {
     expect(SCHEMA_VERSION).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     expect(db.pragma('foreign_keys', { simple: true })).toBe(1);
-    expect(tables(db)).toEqual(['checkpoints', 'dataset_rows', 'datasets', 'metrics', 'models', 'runs']);
+    expect(tables(db)).toEqual(['checkpoints', 'dataset_rows', 'datasets', 'evaluations', 'metrics', 'models', 'run_logs', 'runs']);
     const strict = db.prepare("SELECT name FROM pragma_table_list WHERE schema = 'main' AND strict = 1 ORDER BY name").all();
-    expect(strict).toHaveLength(6);
+    expect(strict).toHaveLength(8);
     db.close();
   });
 

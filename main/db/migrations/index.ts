@@ -2,6 +2,7 @@
 // start-up and refuses a list whose versions are not exactly 1..N.
 import initial from './001_initial';
 import datasetDetails from './002_dataset_details';
+import evaluations from './003_evaluations';
 
 export interface Migration {
   version: number; // 1-based, contiguous
@@ -18,4 +19,4 @@ export function checkMigrations(list: readonly Migration[]): readonly Migration[
   return list;
 }
 
-export const MIGRATIONS: readonly Migration[] = checkMigrations([initial, datasetDetails]);
+export const MIGRATIONS: readonly Migration[] = checkMigrations([initial, datasetDetails, evaluations]);

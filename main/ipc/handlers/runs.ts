@@ -2,7 +2,7 @@ import type { runCalls } from '../../../common/contracts/runs';
 import type { DomainHandlers, HandlerContext } from './types';
 
 export function runHandlers({ services }: HandlerContext): DomainHandlers<typeof runCalls> {
-  const { runs } = services;
+  const { runs, evaluations, exports } = services;
   return {
     'runs.start': ({ datasetId, preset, overrides }) => runs.start({ datasetId, preset, overrides }),
     'runs.list': () => runs.list(),
@@ -14,5 +14,9 @@ export function runHandlers({ services }: HandlerContext): DomainHandlers<typeof
       runs.delete(runId);
       return { deleted: runId };
     },
+    'runs.continue': ({ runId, fromStep }) => runs.continue(runId, fromStep),
+    'runs.evaluate': ({ runId, datasetId }) => evaluations.evaluate(runId, datasetId),
+    'runs.evaluations': ({ runId }) => evaluations.list(runId),
+    'runs.export': ({ runId, format }) => exports.export(runId, format),
   };
 }

@@ -5,9 +5,9 @@
 // Weights are held transposed to (in, out) so every matmul is untransposed (the fast layout on wasm).
 import * as tf from '../tfjs';
 import type { Llama2cCheckpoint, LlamaConfig, LlamaWeights } from './llama2cCheckpoint';
+import { ROPE_THETA } from './rope';
 
 const RMS_NORM_EPS = 1e-5;
-const ROPE_THETA = 10000;
 const NEG_INF = -1e9;
 
 interface LayerTensors {

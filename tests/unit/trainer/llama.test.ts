@@ -2,7 +2,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/trainer/backend';
-import { generateGreedy } from '../../../main/trainer/llama/generate';
+import { generateLlama } from '../../../main/trainer/llama/generate';
+import { generateRequestSchema, type GenerateRequest } from '../../../common/protocol';
 import { loadLlama2cCheckpoint, parseLlama2cCheckpoint, type Llama2cCheckpoint } from '../../../main/trainer/llama/llama2cCheckpoint';
 import { LlamaModel } from '../../../main/trainer/llama/llamaModel';
 import { BOS_ID, SentencePieceTokenizer } from '../../../main/trainer/llama/sentencePieceTokenizer';
@@ -17,6 +18,9 @@ const present = [CHECKPOINT, TOKENIZER, GOLDEN].every((p) => existsSync(p));
 if (!present) console.warn(`llama.test: stories260K not found under ${MODEL_DIR}; skipping the pretrained-weights tests.`);
 
 const normalise = (s: string) => s.trim().split(/\s+/).join(' ');
+const request = (r: Partial<GenerateRequest>): GenerateRequest => generateRequestSchema.parse({ prompt: '', ...r });
+/** A seed whose temperature-1 sample ends its story (emits BOS) within 400 tokens. */
+const EOS_SEED = 5;
 
 describe('llama2.c checkpoint reader', () => {
   it('rejects short and malformed files, naming them', () => {
@@ -33,7 +37,7 @@ describe.skipIf(!present)('stories260K (llama2.c) with tok512', () => {
   let tokenizer: SentencePieceTokenizer;
 
   beforeAll(async () => {
-    await selectBackend('cpu');
+    await selectBackend('wasm'); // about twice as fast as cpu for token-by-token generation
     checkpoint = loadLlama2cCheckpoint(CHECKPOINT);
     tokenizer = SentencePieceTokenizer.load(TOKENIZER, checkpoint.config.vocabSize);
   });
@@ -84,22 +88,62 @@ describe.skipIf(!present)('stories260K (llama2.c) with tok512', () => {
     model.dispose();
   });
 
-  it('greedy generation of 255 tokens from BOS reproduces the documented output, with flat tensor memory', () => {
+  it('greedy generation of 255 tokens from BOS reproduces the documented output, streamed, with flat tensor memory', () => {
     const model = LlamaModel.fromCheckpoint(checkpoint);
     const before = tf.memory().numTensors;
+    const streamed: string[] = [];
     const started = performance.now();
-    const result = generateGreedy(model, tokenizer, { maxTokens: 255 });
+    const result = generateLlama(model, tokenizer, request({ maxTokens: 255 }), (text) => streamed.push(text));
     const seconds = (performance.now() - started) / 1000;
-    console.log(`stories260K: ${result.tokens.length} tokens in ${seconds.toFixed(1)} s (${result.stoppedBy})`);
+    console.log(`stories260K: ${result.tokens} tokens in ${seconds.toFixed(1)} s (${result.stopReason})`);
     expect(tf.memory().numTensors).toBe(before);
-    const golden = readFileSync(GOLDEN, 'utf8');
+    const golden = readFileSync(GOLDEN, 'utf8'); // the text run.c prints: no BOS, the first token's dummy space dropped
+    expect(result).toMatchObject({ tokens: 255, stopReason: 'maxTokens' });
     expect(normalise(result.text)).toBe(normalise(golden));
     expect(result.text.trimEnd()).toBe(golden.trimEnd()); // byte for byte too, newlines included
-    expect(result.text.startsWith('Once upon a time, there was a little girl named Lily.')).toBe(true);
+    expect(streamed.join('')).toBe(result.text);
+    expect(streamed.length).toBeGreaterThan(200); // token by token, not all at the end
     // A second run leaks nothing either and is deterministic.
-    const again = generateGreedy(model, tokenizer, { maxTokens: 20 });
-    expect(again.tokens).toEqual(result.tokens.slice(0, 20));
+    const again = generateLlama(model, tokenizer, request({ maxTokens: 20 }), () => {});
+    expect(golden.startsWith(again.text)).toBe(true);
     expect(tf.memory().numTensors).toBe(before);
+    model.dispose();
+  });
+
+  it('continues a prompt (text is the continuation only) and ends before a stop string', () => {
+    const model = LlamaModel.fromCheckpoint(checkpoint);
+    const prompt = 'Once upon a time, there was a little girl named Lily.';
+    const golden = readFileSync(GOLDEN, 'utf8');
+    const continued = generateLlama(model, tokenizer, request({ prompt, maxTokens: 30 }), () => {});
+    expect(golden.startsWith(prompt + continued.text)).toBe(true);
+    expect(continued.text.startsWith(' She loved')).toBe(true);
+    const streamed: string[] = [];
+    const stopped = generateLlama(model, tokenizer, request({ prompt, maxTokens: 100, stop: ['park', 'zebra'] }), (t) => streamed.push(t));
+    expect(stopped).toMatchObject({ text: ' She loved to play outside in the ', stopReason: 'stop' });
+    expect(streamed.join('')).toBe(stopped.text);
+    model.dispose();
+  });
+
+  it('samples reproducibly for a seed, differently for another, and stops at BOS like run.c', () => {
+    const model = LlamaModel.fromCheckpoint(checkpoint);
+    const sample = (seed: number) => generateLlama(model, tokenizer, request({ temperature: 1, topP: 0.9, maxTokens: 60, seed }), () => {});
+    const a = sample(1);
+    expect(sample(1)).toEqual(a);
+    expect(sample(2).text).not.toBe(a.text);
+    const ended = generateLlama(model, tokenizer, request({ temperature: 1, maxTokens: 330, seed: EOS_SEED }), () => {});
+    expect(ended.stopReason).toBe('eos');
+    expect(ended.tokens).toBe(297);
+    model.dispose();
+  });
+
+  it("stops with reason 'context' when the 512-token context is full", () => {
+    const model = LlamaModel.fromCheckpoint(checkpoint);
+    const prompt = 'Tom had a big red ball. '.repeat(50);
+    const promptTokens = tokenizer.encode(prompt, { bos: true }).length;
+    expect(promptTokens).toBeGreaterThan(480);
+    const result = generateLlama(model, tokenizer, request({ prompt, maxTokens: 100 }), () => {});
+    expect(result).toMatchObject({ stopReason: 'context', tokens: 512 - promptTokens + 1 }); // the last one comes from position 511
+    expect(() => generateLlama(model, tokenizer, request({ prompt: prompt.repeat(2) }), () => {})).toThrow(/shorten the prompt/);
     model.dispose();
   });
 });

@@ -1,0 +1,76 @@
+// Shapes of evaluation reports and built-in models, shared by the services, the CLI's --json and the UI.
+import { z } from 'zod';
+import { BASE_MODELS } from './config';
+import { TASKS } from './protocol';
+
+/** Where evaluated examples came from: a split of the run's dataset, or another imported dataset. */
+export const evalSourceSchema = z.object({
+  datasetId: z.string(),
+  datasetName: z.string(),
+  split: z.enum(['test', 'validation', 'train', 'all']),
+});
+
+export const classMetricsSchema = z.object({
+  label: z.string(),
+  precision: z.number(),
+  recall: z.number(),
+  f1: z.number(),
+  support: z.number().int(), // true examples of this label
+});
+export type ClassMetrics = z.infer<typeof classMetricsSchema>;
+
+export const classificationMetricsSchema = z.object({
+  examples: z.number().int(),
+  accuracy: z.number(), // 0..1
+  macroF1: z.number(), // 0..1, unweighted mean over labels
+  perClass: z.array(classMetricsSchema),
+  /** confusion[i][j] = examples of true label i predicted as label j; labels in the order of `labels`. */
+  labels: z.array(z.string()),
+  confusion: z.array(z.array(z.number().int())),
+  /** Wrong predictions, most confident first (at most 20). */
+  mistakes: z.array(z.object({ text: z.string(), label: z.string(), predicted: z.string(), confidence: z.number() })),
+});
+export type ClassificationMetrics = z.infer<typeof classificationMetricsSchema>;
+
+export const perplexitySchema = z.object({ loss: z.number(), perplexity: z.number(), tokens: z.number().int() });
+
+export const generationMetricsSchema = z.object({
+  examples: z.number().int(),
+  /** The base model before fine-tuning; null for a model trained from scratch (no "before"). */
+  base: perplexitySchema.nullable(),
+  tuned: perplexitySchema,
+  /** Prompts drawn from the held-out texts, continued by base and tuned with the same settings. */
+  samples: z.array(z.object({ prompt: z.string(), base: z.string().nullable(), tuned: z.string() })),
+});
+export type GenerationMetrics = z.infer<typeof generationMetricsSchema>;
+
+export const evalReportSchema = z.object({
+  id: z.string(),
+  runId: z.string(),
+  createdAt: z.string(),
+  source: evalSourceSchema,
+  task: z.enum(TASKS),
+  classification: classificationMetricsSchema.nullable(),
+  generation: generationMetricsSchema.nullable(),
+});
+export type EvalReport = z.infer<typeof evalReportSchema>;
+
+export const modelInfoSchema = z.object({
+  id: z.enum(BASE_MODELS),
+  name: z.string(),
+  kind: z.enum(['generator', 'encoder', 'scratch']), // generator: text continuation; encoder: classification base
+  tasks: z.array(z.enum(TASKS)),
+  parameters: z.number().int(),
+  description: z.string(),
+  license: z.string(),
+  path: z.string().nullable(), // folder under resources/models; null for scratch
+});
+export type ModelInfo = z.infer<typeof modelInfoSchema>;
+
+export const exportFormats = ['safetensors', 'tfjs'] as const;
+export const exportResultSchema = z.object({
+  format: z.enum(exportFormats),
+  dir: z.string(),
+  files: z.array(z.object({ name: z.string(), bytes: z.number().int() })),
+});
+export type ExportResult = z.infer<typeof exportResultSchema>;

@@ -1,0 +1,130 @@
+// `tunebench models list`, `generate`, `classify`, `eval` and `export`: using built-in models and trained runs.
+import { existsSync } from 'node:fs';
+import type { ModelSource } from '../../common/contracts/models';
+import { BASE_MODELS, type BaseModel } from '../../common/config';
+import type { EvalReport } from '../../common/evaluation';
+import { generateRequestSchema } from '../../common/protocol';
+import { badInput } from '../../common/result';
+import type { Services } from '../services';
+import { parseCommandArgs } from './args';
+import { importDataset } from './datasetsCommand';
+import { print, printJson, printTable, type CliIo } from './output';
+import { formatBytes } from './progress';
+
+export async function modelsCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
+  const [sub, ...rest] = args;
+  if (sub !== 'list') throw badInput(`Unknown command 'models ${sub ?? ''}'; use \`models list\`.`);
+  const { values } = parseCommandArgs('models list', rest, { json: { type: 'boolean' } });
+  const models = services.models.list();
+  if (values.json) printJson(io, models);
+  else printTable(io, ['ID', 'KIND', 'TASKS', 'PARAMETERS', 'LICENSE'], models.map((m) => [m.id, m.kind, m.tasks.join(','), m.parameters.toLocaleString('en-US'), m.license]));
+  return 0;
+}
+
+const sourceOf = (ref: string): ModelSource => ((BASE_MODELS as readonly string[]).includes(ref) ? { kind: 'builtin', model: ref as BaseModel } : { kind: 'run', runId: ref });
+
+function numberFlag(name: string, raw: string | undefined): number | undefined {
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (raw.trim() === '' || !Number.isFinite(n)) throw badInput(`--${name} takes a number, not '${raw}'.`);
+  return n;
+}
+
+export async function generateCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('generate', args, {
+    prompt: { type: 'string', default: '' },
+    temperature: { type: 'string' },
+    'top-k': { type: 'string' },
+    'top-p': { type: 'string' },
+    'max-tokens': { type: 'string' },
+    stop: { type: 'string', multiple: true, default: [] },
+    seed: { type: 'string' },
+    json: { type: 'boolean' },
+  });
+  if (positionals.length !== 1) throw badInput('generate takes one model or run, for example `tunebench generate stories260k --prompt "Once upon a time"`.');
+  const parsed = generateRequestSchema.safeParse({
+    prompt: values.prompt,
+    temperature: numberFlag('temperature', values.temperature),
+    topK: numberFlag('top-k', values['top-k']),
+    topP: numberFlag('top-p', values['top-p']),
+    maxTokens: numberFlag('max-tokens', values['max-tokens']),
+    stop: values.stop,
+    seed: numberFlag('seed', values.seed),
+  });
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw badInput(`generate: '${issue.path.join('.')}' is invalid: ${issue.message}.`);
+  }
+  const source = sourceOf(positionals[0]);
+  // without --json the prompt and then each token are written as they come
+  if (!values.json) io.stdout.write(parsed.data.prompt);
+  const off = values.json ? () => {} : services.events.on('playground.onDidToken', (t) => t.requestId === 'cli' && io.stdout.write(t.text));
+  const result = await services.models.generate({ requestId: 'cli', source, request: parsed.data }).finally(off);
+  if (values.json) printJson(io, result);
+  else io.stdout.write('\n');
+  return 0;
+}
+
+export async function classifyCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('classify', args, { text: { type: 'string', multiple: true, default: [] }, json: { type: 'boolean' } });
+  const texts = values.text as string[];
+  if (positionals.length !== 1 || texts.length === 0) throw badInput('classify takes one run and at least one --text, for example `tunebench classify run-1a2b3c4d --text "great film"`.');
+  const { labels, probs } = await services.models.classify({ runId: positionals[0], texts });
+  const rows = texts.map((text, i) => {
+    const ranked = labels.map((label, j) => ({ label, probability: probs[i][j] })).sort((a, b) => b.probability - a.probability);
+    return { text, label: ranked[0].label, probabilities: Object.fromEntries(ranked.map((r) => [r.label, r.probability])) };
+  });
+  if (values.json) printJson(io, texts.length === 1 ? rows[0] : rows);
+  else printTable(io, ['LABEL', 'P', 'TEXT'], rows.map((r) => [r.label, r.probabilities[r.label].toFixed(3), r.text.length > 60 ? `${r.text.slice(0, 57)}…` : r.text]));
+  return 0;
+}
+
+export async function evalCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('eval', args, { dataset: { type: 'string' }, json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw badInput('eval takes one run, for example `tunebench eval run-1a2b3c4d --dataset test.csv`.');
+  const runId = positionals[0];
+  services.runs.get(runId); // an unknown run is reported before a file is imported
+  let datasetId: string | undefined;
+  if (values.dataset) {
+    // a file is imported whole as test data (nothing of it is trained on); otherwise an imported dataset's id or name
+    datasetId = existsSync(values.dataset)
+      ? (await importDataset(services, io, values.dataset, undefined, { split: { train: 0, validation: 0, test: 1 } })).id
+      : services.datasets.get(values.dataset).id;
+  }
+  const off = services.events.on('runs.onDidEvalProgress', (p) => {
+    if (p.runId === runId) io.stderr.write(`${p.message}\n`);
+  });
+  const report = await services.evaluations.evaluate(runId, datasetId).finally(off);
+  if (values.json) printJson(io, report);
+  else printReport(io, report);
+  return 0;
+}
+
+export async function exportCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('export', args, { format: { type: 'string', default: 'safetensors' }, json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw badInput('export takes one run, for example `tunebench export run-1a2b3c4d --format safetensors`.');
+  const format = values.format as string;
+  if (format !== 'safetensors' && format !== 'tfjs') throw badInput(`--format ${format}: expected safetensors or tfjs.`);
+  const result = services.exports.export(positionals[0], format);
+  if (values.json) printJson(io, result);
+  else {
+    print(io, result.dir);
+    for (const f of result.files) print(io, `  ${f.name}  ${formatBytes(f.bytes)}`);
+  }
+  return 0;
+}
+
+export function printReport(io: CliIo, report: EvalReport): void {
+  print(io, `evaluation of ${report.runId} on ${report.source.datasetName} (${report.source.split})`);
+  const c = report.classification;
+  if (c) {
+    print(io, `accuracy ${(c.accuracy * 100).toFixed(1)}%  macro-F1 ${(c.macroF1 * 100).toFixed(1)}%  (${c.examples} examples)`);
+    printTable(io, ['LABEL', 'PRECISION', 'RECALL', 'F1', 'SUPPORT'], c.perClass.map((p) => [p.label, p.precision.toFixed(3), p.recall.toFixed(3), p.f1.toFixed(3), String(p.support)]));
+  }
+  const g = report.generation;
+  if (g) {
+    if (g.base) print(io, `base  loss ${g.base.loss.toFixed(4)}  perplexity ${g.base.perplexity.toFixed(2)}`);
+    print(io, `tuned loss ${g.tuned.loss.toFixed(4)}  perplexity ${g.tuned.perplexity.toFixed(2)}  (${g.tuned.tokens} tokens)`);
+    for (const s of g.samples) print(io, `\nprompt: ${s.prompt}\n${s.base !== null ? `  base:  ${s.base}\n` : ''}  tuned: ${s.tuned}`);
+  }
+}

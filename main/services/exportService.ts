@@ -1,0 +1,138 @@
+// Exporting a run's model to <dataDir>/exports/<run>-<format>/. 'safetensors' is a Hugging Face-style folder
+// (config.json + model.safetensors + tokenizer files); 'tfjs' is a TensorFlow.js weights manifest (model.json +
+// weights.bin) carrying the same config and tokenizer as metadata. Written to a temporary folder, then renamed, so a
+// failed export leaves nothing half-written.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ExportResult } from '../../common/evaluation';
+import { badInput } from '../../common/result';
+import { CHECKPOINT_FORMAT } from '../trainer/checkpointFiles';
+import { readSafetensors, writeSafetensors, type NamedArray } from '../trainer/safetensors';
+import { builtinModelPath } from '../models/registry';
+import type { RunStore } from './runStore';
+
+type Format = ExportResult['format'];
+
+interface ExportPlan {
+  config: Record<string, unknown>;
+  tensors: NamedArray[];
+  /** Extra files: name → contents, or a path to copy. */
+  files: Record<string, string | { copyFrom: string }>;
+}
+
+export class ExportService {
+  constructor(private readonly deps: { store: RunStore; dataDir: string; resourcesDir: string }) {}
+
+  export(runId: string, format: Format): ExportResult {
+    const run = this.deps.store.summary(runId);
+    const last = this.deps.store.checkpoints(runId).at(-1);
+    if (!last) throw badInput(`Run ${runId} has no saved model to export (${run.status}); a run saves its model when it completes.`);
+    if (!existsSync(last.path)) throw badInput(`The checkpoint ${last.path} of run ${runId} is missing on disk.`);
+    const plan = this.plan(last.path, run.config.base);
+    const dir = join(this.deps.dataDir, 'exports', `${runId}-${format}`);
+    const tmp = `${dir}.partial`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    try {
+      if (format === 'safetensors') writeHfFolder(tmp, plan);
+      else writeTfjsFolder(tmp, plan);
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    const files = readdirSync(dir).sort().map((name) => ({ name, bytes: statSync(join(dir, name)).size }));
+    return { format, dir, files };
+  }
+
+  private plan(checkpoint: string, base: string): ExportPlan {
+    const { tensors, metadata } = readSafetensors(checkpoint);
+    const meta = (key: string) => (metadata[key] ? JSON.parse(metadata[key]) : null);
+    const labels: string[] = meta('labels') ?? [];
+    const labelMaps = labels.length ? { id2label: Object.fromEntries(labels.map((l, i) => [i, l])), label2id: Object.fromEntries(labels.map((l, i) => [l, i])) } : {};
+    if (metadata.format === CHECKPOINT_FORMAT) {
+      const shape = meta('model') as { task: string; vocabSize: number; nLayer: number; nHead: number; dModel: number; contextLength: number };
+      const classify = shape.task === 'classify';
+      return {
+        config: {
+          architectures: [classify ? 'GPT2ForSequenceClassification' : 'GPT2LMHeadModel'],
+          model_type: 'gpt2',
+          vocab_size: shape.vocabSize,
+          n_positions: shape.contextLength,
+          n_embd: shape.dModel,
+          n_layer: shape.nLayer,
+          n_head: shape.nHead,
+          n_inner: 4 * shape.dModel,
+          activation_function: 'gelu_new',
+          layer_norm_epsilon: 1e-5,
+          tie_word_embeddings: true,
+          ...labelMaps,
+          tunebench: { format: metadata.format, step: Number(metadata.step), classifier: classify ? 'classifier.weight/bias over the masked mean of hidden states' : null },
+        },
+        // HF's GPT2 modules live under "transformer."; the classification head keeps its own name
+        tensors: tensors.map((t) => ({ ...t, name: t.name.startsWith('classifier.') ? t.name : `transformer.${t.name}` })),
+        files: { 'tokenizer.json': JSON.stringify(charTokenizerJson(meta('tokenizer').vocab as string[]), null, 2) },
+      };
+    }
+    const baseDir = base === 'scratch' ? null : builtinModelPath(this.deps.resourcesDir, base as 'stories260k' | 'glove-6b-100d');
+    const notices = baseDir ? Object.fromEntries(readdirSync(baseDir).filter((f) => /^(NOTICE|LICENSE)/i.test(f)).map((f) => [f, { copyFrom: join(baseDir, f) }])) : {};
+    if (metadata.format === 'tunebench-llama-v1' && baseDir) {
+      return {
+        config: { ...meta('llama'), tunebench: { format: metadata.format, step: Number(metadata.step), base, trained: meta('config') } },
+        tensors,
+        files: { 'tokenizer.model': { copyFrom: join(baseDir, 'tok512.model') }, 'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'LlamaTokenizer', add_bos_token: true, add_eos_token: false }), ...notices },
+      };
+    }
+    if (metadata.format === 'tunebench-fewshot-v1') {
+      return {
+        config: { model_type: 'tunebench-fewshot', base, ...labelMaps, trained: meta('config'), tunebench: { format: metadata.format, step: Number(metadata.step) } },
+        tensors,
+        files: { 'vocab.txt': { copyFrom: join(baseDir!, 'vocab.txt') }, ...notices },
+      };
+    }
+    throw badInput(`${checkpoint} is not a checkpoint Tunebench can export (format '${metadata.format ?? 'none'}').`);
+  }
+}
+
+/** A Hugging Face tokenizer.json for a character vocabulary: every character its own token, <unk> for the rest. */
+function charTokenizerJson(vocab: string[]) {
+  return {
+    version: '1.0',
+    added_tokens: [0, 1].map((id) => ({ id, content: vocab[id], single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
+    normalizer: null,
+    pre_tokenizer: { type: 'Split', pattern: { Regex: '.' }, behavior: 'Isolated', invert: false },
+    post_processor: null,
+    decoder: { type: 'Fuse' },
+    model: { type: 'WordLevel', vocab: Object.fromEntries(vocab.map((t, i) => [t, i])), unk_token: vocab[1] },
+  };
+}
+
+function writeFiles(dir: string, files: ExportPlan['files']): void {
+  for (const [name, content] of Object.entries(files)) {
+    if (typeof content === 'string') writeFileSync(join(dir, name), content);
+    else copyFileSync(content.copyFrom, join(dir, name));
+  }
+}
+
+function writeHfFolder(dir: string, plan: ExportPlan): void {
+  writeFileSync(join(dir, 'config.json'), JSON.stringify(plan.config, null, 2));
+  writeSafetensors(join(dir, 'model.safetensors'), plan.tensors, { format: 'pt' });
+  writeFiles(dir, plan.files);
+}
+
+function writeTfjsFolder(dir: string, plan: ExportPlan): void {
+  const weights = plan.tensors.map((t) => ({ name: t.name, shape: t.shape, dtype: 'float32' }));
+  const bytes = Buffer.concat(plan.tensors.map((t) => Buffer.from(t.data.buffer, t.data.byteOffset, t.data.byteLength)));
+  writeFileSync(join(dir, 'weights.bin'), bytes);
+  const textFiles = Object.fromEntries(Object.entries(plan.files).filter(([, c]) => typeof c === 'string'));
+  const model = {
+    format: 'tunebench-weights',
+    generatedBy: 'Tunebench',
+    modelTopology: null,
+    weightsManifest: [{ paths: ['weights.bin'], weights }],
+    userDefinedMetadata: { config: plan.config, ...textFiles },
+  };
+  writeFileSync(join(dir, 'model.json'), JSON.stringify(model));
+  writeFiles(dir, Object.fromEntries(Object.entries(plan.files).filter(([, c]) => typeof c !== 'string')));
+}

@@ -1,0 +1,88 @@
+// An inference session: a trainer process started to use models rather than train them. It answers generate,
+// classify and score requests one at a time (each reply tagged with its requestId) until `close` or until the host
+// goes away. Loaded models are kept for the next request (a playground sends many), the least recent dropped first.
+import { hostMessageSchema, type HostMessage, type ModelRef, type TrainerMessage } from '../../common/protocol';
+import { selectBackend as defaultSelectBackend } from './backend';
+import { loadModel, type LoadedModel } from './loadModel';
+import { classifyWith, generateWith, scoreWith } from './useModel';
+import type { TrainerChannel } from './session';
+
+const KEEP_MODELS = 3;
+
+type Request = Extract<HostMessage, { type: 'generate' | 'classify' | 'score' }>;
+
+export interface InferenceOptions {
+  selectBackend?: typeof defaultSelectBackend;
+  /** Backend preference, e.g. 'auto' (the default) or 'cpu'. */
+  backend?: 'auto' | 'wasm' | 'cpu';
+}
+
+export function runInferenceSession(channel: TrainerChannel, options: InferenceOptions = {}): Promise<void> {
+  const models = new Map<string, LoadedModel>(); // key: kind + path, most recent last
+  const queue: Request[] = [];
+  let closed = false;
+  let wake: () => void = () => {};
+  let backendReady: Promise<unknown> | null = null;
+
+  const modelFor = (ref: ModelRef): LoadedModel => {
+    const key = `${ref.kind}:${ref.path}`;
+    let loaded = models.get(key);
+    if (loaded) models.delete(key);
+    else loaded = loadModel(ref);
+    models.set(key, loaded);
+    while (models.size > KEEP_MODELS) {
+      const [oldest, model] = models.entries().next().value as [string, LoadedModel];
+      model.dispose();
+      models.delete(oldest);
+    }
+    return loaded;
+  };
+
+  const answer = (req: Request): TrainerMessage => {
+    const model = modelFor(req.model);
+    switch (req.type) {
+      case 'generate': {
+        const result = generateWith(model, req.request, (text: string) => channel.send({ type: 'token', requestId: req.requestId, text }));
+        return { type: 'generated', requestId: req.requestId, result };
+      }
+      case 'classify':
+        return { type: 'classified', requestId: req.requestId, result: classifyWith(model, req.texts) };
+      case 'score':
+        return { type: 'scored', requestId: req.requestId, ...scoreWith(model, req.texts) };
+    }
+  };
+
+  channel.onMessage((raw) => {
+    const parsed = hostMessageSchema.safeParse(raw);
+    if (!parsed.success) {
+      const requestId = typeof raw === 'object' && raw !== null && 'requestId' in raw ? String((raw as { requestId: unknown }).requestId) : '';
+      channel.send({ type: 'failed', requestId, message: `The trainer received an invalid request: ${parsed.error.issues[0]?.message ?? 'unknown problem'}.` });
+      return;
+    }
+    const msg = parsed.data;
+    if (msg.type === 'close') closed = true;
+    else if (msg.type === 'generate' || msg.type === 'classify' || msg.type === 'score') queue.push(msg);
+    else channel.send({ type: 'log', level: 'warn', message: `An inference process ignores '${msg.type}' messages.` });
+    wake();
+  });
+
+  return (async () => {
+    for (;;) {
+      const req = queue.shift();
+      if (!req) {
+        if (closed) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+        continue;
+      }
+      try {
+        backendReady ??= (options.selectBackend ?? defaultSelectBackend)(options.backend ?? 'auto');
+        await backendReady;
+        channel.send(answer(req));
+      } catch (err) {
+        const message = err instanceof Error ? err.message : String(err);
+        channel.send({ type: 'failed', requestId: req.requestId, message });
+      }
+    }
+    for (const model of models.values()) model.dispose();
+  })();
+}

@@ -1,0 +1,54 @@
+// Training runs that start from a built-in pretrained base: few-shot classification on the GloVe encoder, and
+// fine-tuning stories260K on the user's texts. Each checks the data fits its base and reports through RunHooks.
+import { badInput } from '../../common/result';
+import { saveFewShot, trainFewShot } from './fewshot';
+import { fineTuneLlama } from './llama/fineTune';
+import type { RunTrainer, StartMessage } from './session';
+
+function basePathOf(start: StartMessage): string {
+  if (!start.basePath) throw badInput(`The base model '${start.config.base}' was not found: the host sent no folder for it.`);
+  return start.basePath;
+}
+
+export const trainFewShotRun: RunTrainer = async (start, hooks) => {
+  const { data, config, checkpointDir } = start;
+  if (data.task !== 'classify') throw badInput('The GloVe encoder base classifies texts; this dataset is for text generation — choose the stories260k base or train from scratch.');
+  const result = await trainFewShot({
+    basePath: basePathOf(start),
+    labels: data.labels,
+    train: data.train,
+    validation: data.validation,
+    config,
+    onMetrics: hooks.onMetrics,
+    onLog: hooks.onLog,
+    shouldStop: hooks.shouldStop,
+    waitWhilePaused: hooks.waitWhilePaused,
+  });
+  try {
+    if (result.status === 'completed') hooks.onCheckpoint(saveFewShot(result.model, checkpointDir, result.step));
+    return { status: result.status, step: result.step };
+  } finally {
+    result.model.dispose();
+  }
+};
+
+export const fineTuneLlamaRun: RunTrainer = async (start, hooks) => {
+  const { data, config, checkpointDir } = start;
+  if (data.task !== 'generate') throw badInput('The stories260k base generates text; for a labelled dataset choose the glove-6b-100d base (few-shot) or train from scratch.');
+  const result = await fineTuneLlama({
+    basePath: basePathOf(start),
+    texts: data.train,
+    validation: data.validation,
+    config,
+    checkpointDir,
+    onCheckpoint: (info) => {
+      if (info.step < config.steps) hooks.onCheckpoint(info); // the last one is reported once, below
+    },
+    onMetrics: hooks.onMetrics,
+    onLog: hooks.onLog,
+    shouldStop: hooks.shouldStop,
+    waitWhilePaused: hooks.waitWhilePaused,
+  });
+  if (result.status === 'completed') hooks.onCheckpoint(result.checkpoint);
+  return { status: result.status, step: result.step };
+};

@@ -60,7 +60,12 @@ describe('runTrainerSession', () => {
     expect(metricSteps).toEqual([1, 5, 10, 15, 20]);
     const checkpoints = host.sent.filter((m) => m.type === 'checkpoint');
     expect(checkpoints.map((c) => c.step)).toEqual([10, 20]);
-    expect(readdirSync(join(root, 'complete')).sort()).toEqual(['step-000010.safetensors', 'step-000020.safetensors']);
+    expect(readdirSync(join(root, 'complete')).sort()).toEqual([
+      'step-000010.optimizer.safetensors', // Adam's moments, for continuing the run from here
+      'step-000010.safetensors',
+      'step-000020.optimizer.safetensors',
+      'step-000020.safetensors',
+    ]);
 
     const last = checkpoints[1] as Extract<TrainerMessage, { type: 'checkpoint' }>;
     const file = readSafetensors(last.path);

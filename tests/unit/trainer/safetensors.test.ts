@@ -39,10 +39,25 @@ describe('safetensors', () => {
   it('rejects truncated files and other dtypes with a message naming the problem', () => {
     const bytes = Buffer.concat(encodeSafetensors(tensors, {}));
     expect(() => decodeSafetensors(bytes.subarray(0, 20), 'x.safetensors')).toThrow(/x.safetensors: header length/);
-    const header = JSON.stringify({ t: { dtype: 'F16', shape: [1], data_offsets: [0, 2] } });
+    const header = JSON.stringify({ t: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } });
     const len = Buffer.alloc(8);
     len.writeBigUInt64LE(BigInt(header.length));
-    expect(() => decodeSafetensors(Buffer.concat([len, Buffer.from(header), Buffer.alloc(2)]))).toThrow(/dtype F16/);
+    expect(() => decodeSafetensors(Buffer.concat([len, Buffer.from(header), Buffer.alloc(8)]))).toThrow(/dtype I64/);
+  });
+
+  it('reads half-precision tensors (F16, BF16) as float32, as Hugging Face checkpoints often store them', () => {
+    const file = (dtype: string, halves: number[]) => {
+      const header = JSON.stringify({ t: { dtype, shape: [halves.length], data_offsets: [0, 2 * halves.length] } });
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(BigInt(header.length));
+      const data = Buffer.alloc(2 * halves.length);
+      halves.forEach((h, i) => data.writeUInt16LE(h, 2 * i));
+      return Buffer.concat([len, Buffer.from(header), data]);
+    };
+    // F16: 1.0, -2.0, 0.5, 65504 (largest), 2^-24 (smallest subnormal)
+    expect(Array.from(decodeSafetensors(file('F16', [0x3c00, 0xc000, 0x3800, 0x7bff, 0x0001])).tensors[0].data)).toEqual([1, -2, 0.5, 65504, 2 ** -24]);
+    // BF16: the top 16 bits of float32 1.0 and -3.0
+    expect(Array.from(decodeSafetensors(file('BF16', [0x3f80, 0xc040])).tensors[0].data)).toEqual([1, -3]);
   });
 
   it('refuses a shape that does not match the data', () => {

@@ -92,7 +92,10 @@ export class RunStore {
       logs: db.prepare<[string], { at: string; level: 'info' | 'warn' | 'error'; message: string }>(
         'SELECT at, level, message FROM (SELECT * FROM run_logs WHERE run_id = ? ORDER BY seq DESC LIMIT 1000) ORDER BY seq',
       ),
-      interrupt: db.prepare("UPDATE runs SET status = 'interrupted', error = ? WHERE id = ?"),
+      // the last step it recorded metrics for, so the UI can offer to continue from there
+      interrupt: db.prepare(
+        "UPDATE runs SET status = 'interrupted', error = ?, last_step = max(last_step, coalesce((SELECT max(step) FROM metrics WHERE run_id = runs.id), 0)) WHERE id = ?",
+      ),
     };
   }
 

@@ -11,6 +11,9 @@ import {
   type TrainConfig,
   type TrainConfigKey,
 } from '../../../common/config';
+import type { ModelInfo } from '../../../common/evaluation';
+import type { Task } from '../../../common/protocol';
+import { baseTaskError } from './baseModels';
 
 /** Fields the user changed, by key, as typed ('' and 'abc' are kept so the field can say what is wrong). */
 export type ConfigEdits = Partial<Record<TrainConfigKey, string>>;
@@ -25,9 +28,29 @@ export const isConfigKey = (key: unknown): key is TrainConfigKey =>
 export const isBackendChoice = (value: unknown): value is BackendChoice =>
   typeof value === 'string' && (BACKEND_CHOICES as readonly string[]).includes(value);
 
-/** The full config a preset resolves to before any edit. */
-export function presetConfig(preset: PresetName): TrainConfig {
-  return trainConfigSchema.parse({ ...PRESETS[preset] });
+/** The named values of a setting that takes one of a few words (backend, base, method, schedule…); null for numbers. */
+export function enumChoices(key: TrainConfigKey): readonly string[] | null {
+  const field = trainConfigShape[key] as unknown as { unwrap?: () => unknown };
+  const inner = (field.unwrap?.() ?? field) as { options?: unknown };
+  return Array.isArray(inner.options) ? (inner.options as string[]) : null;
+}
+
+/** Settings typed as words rather than numbers, sent as strings. */
+export const STRING_KEYS: ReadonlySet<TrainConfigKey> = new Set(CONFIG_KEYS.filter((key) => enumChoices(key) !== null));
+
+/**
+ * The full config a preset resolves to before any edit. `chosen` is what the preset picks from the dataset
+ * (few-shot: lib/fewShotPreview.ts), applied over the preset as main does.
+ */
+export function presetConfig(preset: PresetName, chosen: Partial<TrainConfig> = {}): TrainConfig {
+  return trainConfigSchema.parse({ ...PRESETS[preset], ...chosen });
+}
+
+/** What else the draft is checked against: the dataset's task, the built-in models, the preset's choices. */
+export interface DraftContext {
+  chosen?: Partial<TrainConfig>;
+  trainTask?: Task | null;
+  models?: readonly ModelInfo[] | null;
 }
 
 export interface ResolvedDraft {
@@ -67,14 +90,19 @@ export function describeIssue(issue: Issue): string {
 }
 
 /** Preset + edits (+ the Settings default backend) → overrides to send, the resolved config, and per-field errors. */
-export function resolveDraft(preset: PresetName, edits: ConfigEdits, defaultBackend: BackendChoice = 'auto'): ResolvedDraft {
+export function resolveDraft(
+  preset: PresetName,
+  edits: ConfigEdits,
+  defaultBackend: BackendChoice = 'auto',
+  context: DraftContext = {},
+): ResolvedDraft {
   const overrides: Overrides = {};
   const errors: FieldErrors = {};
   for (const key of CONFIG_KEYS) {
     const raw = edits[key];
     if (raw === undefined) continue;
-    if (key === 'backend') {
-      overrides.backend = raw;
+    if (STRING_KEYS.has(key)) {
+      overrides[key] = raw;
       continue;
     }
     const text = raw.trim();
@@ -84,7 +112,11 @@ export function resolveDraft(preset: PresetName, edits: ConfigEdits, defaultBack
   }
   if (overrides.backend === undefined && defaultBackend !== 'auto') overrides.backend = defaultBackend;
 
-  const parsed = trainConfigSchema.safeParse({ ...PRESETS[preset], ...overrides });
+  const parsed = trainConfigSchema.safeParse({ ...PRESETS[preset], ...context.chosen, ...overrides });
+  if (parsed.success) {
+    const baseError = baseTaskError(parsed.data.base, context.trainTask ?? null, context.models ?? null);
+    if (baseError && !errors.base) errors.base = baseError;
+  }
   if (parsed.success && Object.keys(errors).length === 0) return { overrides, config: parsed.data, errors };
   for (const issue of parsed.success ? [] : (parsed.error.issues as Issue[])) {
     const key = issue.path[0];

@@ -20,10 +20,19 @@ export interface RunLog {
   dropped: number;
 }
 
+/** A stored log line, as `runs.get` returns it. */
+export interface StoredLogLine {
+  at: string; // ISO 8601
+  level: LogEntry['level'];
+  message: string;
+}
+
 export interface LogsSlice {
-  /** Live trainer log lines by run (main does not keep them: a reload starts empty). */
+  /** Trainer log lines by run: the stored ones from `runs.get`, then live ones (runs.onDidLog). */
   logs: Record<string, RunLog>;
   logReceived(entry: LogEntry, receivedAt: number): void;
+  /** Puts a run's stored lines before the live lines received after the last of them. */
+  logsLoaded(runId: string, stored: readonly StoredLogLine[]): void;
   logsForgotten(runId: string): void;
 }
 
@@ -39,6 +48,16 @@ export const createLogsSlice: StateCreator<State, [], [], LogsSlice> = (set) => 
       const overflow = Math.max(0, held.lines.length + 1 - MAX_LOG_LINES);
       const lines = overflow > 0 ? [...held.lines.slice(overflow), line] : [...held.lines, line];
       return { logs: { ...s.logs, [runId]: { lines, dropped: held.dropped + overflow } } };
+    }),
+
+  logsLoaded: (runId, stored) =>
+    set((s) => {
+      const held = s.logs[runId] ?? { lines: [], dropped: 0 };
+      const lastStoredAt = stored.length ? Date.parse(stored[stored.length - 1].at) : -Infinity;
+      const fromStore: LogLine[] = stored.map((l) => ({ seq: nextSeq++, level: l.level, message: l.message, receivedAt: Date.parse(l.at) || 0 }));
+      const lines = [...fromStore, ...held.lines.filter((l) => l.receivedAt > lastStoredAt)];
+      const overflow = Math.max(0, lines.length - MAX_LOG_LINES);
+      return { logs: { ...s.logs, [runId]: { lines: lines.slice(overflow), dropped: overflow } } };
     }),
 
   logsForgotten: (runId) =>

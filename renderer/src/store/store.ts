@@ -1,10 +1,13 @@
 import { create } from 'zustand';
+import { createCatalogSlice } from './catalogSlice';
 import { createComparisonSlice } from './comparisonSlice';
 import { createDatasetsSlice } from './datasetsSlice';
+import { createEvaluationsSlice } from './evaluationsSlice';
 import { createLogsSlice } from './logsSlice';
 import { createMetricsSlice } from './metricsSlice';
 import { createModelSlice } from './modelSlice';
 import { createNavigationSlice } from './navigationSlice';
+import { createPlaygroundSlice } from './playgroundSlice';
 import { createRunsSlice } from './runsSlice';
 import { createSettingsSlice } from './settingsSlice';
 import type { State } from './state';
@@ -22,6 +25,9 @@ export const useWorkbenchStore = create<State>()((...a) => ({
   ...createMetricsSlice(...a),
   ...createLogsSlice(...a),
   ...createComparisonSlice(...a),
+  ...createCatalogSlice(...a),
+  ...createEvaluationsSlice(...a),
+  ...createPlaygroundSlice(...a),
 }));
 
 export const selectCurrentDataset = (s: State) => s.datasets.list.find((d) => d.id === s.datasets.currentId) ?? null;

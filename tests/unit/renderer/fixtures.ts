@@ -3,6 +3,7 @@ import type { CallName, EventName, WorkbenchApi } from '../../../common/contract
 import type { DatasetSummary, RunSummary } from '../../../common/domain';
 import type { Result } from '../../../common/result';
 import type { WorkbenchConnection } from '../../../renderer/src/api';
+import { presetConfig } from '../../../renderer/src/lib/configDraft';
 
 /** A dataset summary; built loosely (cast) because the datasets contract is still growing fields the UI ignores. */
 export const dataset = (id: string, createdAt: string): DatasetSummary =>
@@ -17,7 +18,7 @@ export const dataset = (id: string, createdAt: string): DatasetSummary =>
 
 export const run = (id: string, datasetId: string, createdAt: string, patch: Partial<RunSummary> = {}): RunSummary => ({
   id, datasetId, datasetName: datasetId, task: 'generate', preset: 'quick',
-  config: { backend: 'auto', seed: 1, nLayer: 2, nHead: 4, dModel: 64, contextLength: 64, dropout: 0, steps: 150, batchSize: 16, learningRate: 0.003, warmupSteps: 10, gradClip: 1, validationFraction: 0.1, evalEvery: 25, evalBatches: 4, checkpointEvery: 0, logEvery: 5 },
+  config: { ...presetConfig('quick'), seed: 1, nLayer: 2, nHead: 4, dModel: 64, contextLength: 64, dropout: 0, steps: 150, batchSize: 16, learningRate: 0.003, warmupSteps: 10, gradClip: 1, validationFraction: 0.1, evalEvery: 25, evalBatches: 4, checkpointEvery: 0, logEvery: 5 },
   status: 'completed', backend: 'cpu', device: 'cpu', createdAt, startedAt: createdAt, finishedAt: createdAt, durationMs: 1000,
   error: null, lastStep: 150, metrics: {}, ...patch,
 });

@@ -29,6 +29,13 @@ describe('what the app remembers across reloads', () => {
     stop();
   });
 
+  it('remembers the Evaluate, Playground and Export screens, the few-shot preset and a chosen base model', () => {
+    for (const screen of ['evaluate', 'playground', 'export']) {
+      const saved = { screen, preset: 'few-shot', edits: { base: 'glove-6b-100d', method: 'head' } };
+      expect(readPersistedUi(memoryStorage({ [UI_STORAGE_KEY]: JSON.stringify(saved) }))).toEqual(saved);
+    }
+  });
+
   it('ignores what it does not understand instead of trusting it', () => {
     const junk = { screen: 'evaluate-later', datasetId: '../etc', theme: 'purple', defaultBackend: 'cuda', preset: 'huge', edits: { steps: 5, bogus: '1', seed: '7' } };
     expect(readPersistedUi(memoryStorage({ [UI_STORAGE_KEY]: JSON.stringify(junk) }))).toEqual({ edits: { seed: '7' } });

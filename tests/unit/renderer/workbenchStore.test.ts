@@ -21,7 +21,7 @@ describe('workbench store', () => {
     const older = dataset('ds-old', '2024-01-01T00:00:00Z');
     const newer = dataset('ds-new', '2024-02-01T00:00:00Z');
     const latest = run('run-2', 'ds-old', '2024-03-01T00:00:00Z');
-    const detail: RunDetail = { ...latest, series: { loss: [{ step: 5, value: 4 }, { step: 10, value: 3 }], val_loss: [{ step: 10, value: 3.5 }] }, checkpoints: [] };
+    const detail: RunDetail = { ...latest, series: { loss: [{ step: 5, value: 4 }, { step: 10, value: 3 }], val_loss: [{ step: 10, value: 3.5 }] }, checkpoints: [], logs: [{ at: '2024-03-01T00:00:01Z', level: 'info', message: 'training on cpu' }] };
     const { connection } = fakeConnection({
       'system.info': () => ({ version: '1.0.0', mode: 'browser', dataDir: '/d' }),
       'datasets.list': () => [older, newer],
@@ -36,6 +36,7 @@ describe('workbench store', () => {
     expect(selectCurrentDataset(state)?.id).toBe('ds-old');
     expect(state.system.info?.version).toBe('1.0.0');
     expect(metricSeries.get('run-2', 'loss')?.length).toBe(2);
+    expect(state.logs['run-2'].lines.map((l) => l.message)).toEqual(['training on cpu']);
     expect(state.metrics.version).toBeGreaterThan(0);
   });
 

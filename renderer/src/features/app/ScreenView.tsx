@@ -1,10 +1,12 @@
-// The current screen. New screens (Evaluate, Playground, Export) add their component here and their entry in
-// navigation/screens.ts.
+// The current screen, by the id in navigation/screens.ts.
 import type { JSX } from 'react';
 import type { ScreenId } from '../../navigation/screens';
 import { useWorkbenchStore } from '../../store/store';
 import { DatasetsScreen } from '../datasets/DatasetsScreen';
+import { EvaluateScreen } from '../evaluate/EvaluateScreen';
+import { ExportScreen } from '../export/ExportScreen';
 import { ModelScreen } from '../model/ModelScreen';
+import { PlaygroundScreen } from '../playground/PlaygroundScreen';
 import { RunsScreen } from '../runs/RunsScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { TrainingScreen } from '../training/TrainingScreen';
@@ -14,6 +16,9 @@ const SCREEN_COMPONENTS: Record<ScreenId, () => JSX.Element> = {
   model: ModelScreen,
   training: TrainingScreen,
   runs: RunsScreen,
+  evaluate: EvaluateScreen,
+  playground: PlaygroundScreen,
+  export: ExportScreen,
   settings: SettingsScreen,
 };
 

@@ -1,8 +1,9 @@
 // Datasets: import (the whole screen, like the whole window, takes a dropped file), the imported list, and the
-// chosen dataset's details with the one-click Train. The test id `dataset-dropzone` marks the screen: it holds the
-// import controls, the list and the summary of what was dropped.
+// chosen dataset's details with the one-click Fine-tune (few-shot preset) and Train (the Model screen's preset).
+// The test id `dataset-dropzone` marks the screen: it holds the import controls, the list and the summary.
 import { selectCurrentDataset, useWorkbenchStore } from '../../store/store';
 import { ScreenHeader } from '../app/ScreenHeader';
+import { FineTuneButton } from '../model/FineTuneButton';
 import { TrainButton } from '../model/TrainButton';
 import { DatasetList } from './DatasetList';
 import { DatasetSummaryCard } from './DatasetSummaryCard';
@@ -25,7 +26,8 @@ export function DatasetsScreen() {
                 Selected dataset
               </h2>
               <DatasetSummaryCard dataset={dataset} />
-              <TrainButton showFieldErrors />
+              <FineTuneButton dataset={dataset} />
+              <TrainButton showFieldErrors secondary />
             </section>
           ) : (
             <section className="panel empty-panel" aria-label="Selected dataset">

@@ -2,7 +2,7 @@
 // A changed field says so and can go back to the preset's value.
 import { useId } from 'react';
 import type { TrainConfigKey } from '../../../../common/config';
-import { BACKEND_CHOICES, type BackendChoice } from '../../lib/configDraft';
+import { BACKEND_CHOICES, enumChoices, type BackendChoice } from '../../lib/configDraft';
 import type { FieldSpec } from './configFields';
 
 export interface ConfigFieldProps {
@@ -15,17 +15,20 @@ export interface ConfigFieldProps {
   /** The Settings default backend, for the backend field's "default" choice. */
   defaultBackend: BackendChoice;
   onEdit(key: TrainConfigKey, raw: string | undefined): void;
+  /** The setting does nothing with the chosen base and method (lib/settingRelevance.ts): shown dimmed, with why. */
+  inactive?: boolean;
 }
 
-export function ConfigField({ spec, presetValue, edit, error, defaultBackend, onEdit }: ConfigFieldProps) {
+export function ConfigField({ spec, presetValue, edit, error, defaultBackend, onEdit, inactive = false }: ConfigFieldProps) {
   const inputId = useId();
   const helpId = useId();
   const errorId = useId();
   const changed = edit !== undefined;
   const describedBy = error ? `${errorId} ${helpId}` : helpId;
+  const words = spec.key === 'backend' ? null : enumChoices(spec.key); // e.g. schedule: cosine | linear | constant
 
   return (
-    <div className={`config-field${changed ? ' is-changed' : ''}${error ? ' is-invalid' : ''}`} data-field={spec.key}>
+    <div className={`config-field${changed ? ' is-changed' : ''}${error ? ' is-invalid' : ''}${inactive ? ' is-inactive' : ''}`} data-field={spec.key}>
       <div className="config-field-head">
         <label htmlFor={inputId}>{spec.label}</label>
         {changed && <span className="changed-dot" title="Changed from the preset" aria-hidden="true" />}
@@ -55,6 +58,19 @@ export function ConfigField({ spec, presetValue, edit, error, defaultBackend, on
               </option>
             ))}
           </select>
+        ) : words ? (
+          <select
+            id={inputId}
+            value={edit ?? String(presetValue)}
+            aria-describedby={describedBy}
+            onChange={(e) => onEdit(spec.key, e.currentTarget.value === String(presetValue) ? undefined : e.currentTarget.value)}
+          >
+            {words.map((w) => (
+              <option key={w} value={w}>
+                {w}
+              </option>
+            ))}
+          </select>
         ) : (
           <input
             id={inputId}
@@ -77,6 +93,7 @@ export function ConfigField({ spec, presetValue, edit, error, defaultBackend, on
       )}
       <p className="field-help muted" id={helpId}>
         {spec.help}
+        {inactive && <span className="inactive-note"> Not used with the chosen base model and method.</span>}
         {changed && spec.key !== 'backend' && <span className="preset-value"> Preset: {String(presetValue)}.</span>}
       </p>
     </div>

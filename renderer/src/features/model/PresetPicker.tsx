@@ -1,16 +1,34 @@
-// The presets of common/config.ts as a radio group of cards, each with what it is for and its key numbers.
-import { PRESET_NAMES, type PresetName } from '../../../../common/config';
+// The presets of common/config.ts as a radio group of cards, each with what it is for and its key numbers. Few-shot
+// comes first; its numbers are what it would choose for the selected dataset.
+import { PRESET_NAMES, type PresetName, type TrainConfig } from '../../../../common/config';
+import type { ModelInfo } from '../../../../common/evaluation';
+import { modelName } from '../../lib/baseModels';
 import { presetConfig } from '../../lib/configDraft';
 import { formatCount } from '../../lib/format';
 import { PRESET_DESCRIPTIONS } from './configFields';
 
-export function PresetPicker({ value, onChange }: { value: PresetName; onChange(preset: PresetName): void }) {
+const ORDER: readonly PresetName[] = ['few-shot', ...PRESET_NAMES.filter((n) => n !== 'few-shot')];
+
+function facts(config: TrainConfig, models: readonly ModelInfo[] | null): string {
+  const shape = config.base === 'scratch' ? `${config.nLayer} layers × ${config.dModel} wide` : `${modelName(config.base, models)} · ${config.method}`;
+  return `${shape} · ${formatCount(config.steps)} steps · batch ${config.batchSize}`;
+}
+
+export interface PresetPickerProps {
+  value: PresetName;
+  /** What few-shot would choose for the selected dataset. */
+  fewShotChoice: Partial<TrainConfig>;
+  models: readonly ModelInfo[] | null;
+  onChange(preset: PresetName): void;
+}
+
+export function PresetPicker({ value, fewShotChoice, models, onChange }: PresetPickerProps) {
   return (
     <fieldset className="preset-picker">
       <legend className="panel-title">Preset</legend>
       <div className="preset-cards">
-        {PRESET_NAMES.map((name) => {
-          const config = presetConfig(name);
+        {ORDER.map((name) => {
+          const config = presetConfig(name, name === 'few-shot' ? fewShotChoice : {});
           const about = PRESET_DESCRIPTIONS[name];
           const id = `preset-${name}`;
           return (
@@ -31,7 +49,7 @@ export function PresetPicker({ value, onChange }: { value: PresetName; onChange(
                 {about.text}
               </span>
               <span className="preset-card-facts" id={`${id}-facts`}>
-                {config.nLayer} layers × {config.dModel} wide · {formatCount(config.steps)} steps · batch {config.batchSize}
+                {facts(config, models)}
               </span>
             </label>
           );

@@ -1,21 +1,21 @@
 // Train: starts a run on the selected dataset with the Model screen's preset and edits. Says in one line what it
 // will do, or why it cannot; shows main's refusal under it (or, on the Model screen, beside the field it names).
-import { useId, useMemo } from 'react';
-import { resolveDraft } from '../../lib/configDraft';
+import { useId } from 'react';
 import { formatCount } from '../../lib/format';
 import { startTraining } from '../../store/actions';
+import { selectDraft } from '../../store/draft';
 import { anyRunActive } from '../../store/runsSlice';
 import { selectCurrentDataset, useWorkbenchStore } from '../../store/store';
 
-export function TrainButton({ showFieldErrors }: { showFieldErrors: boolean }) {
+/** `secondary`: drawn as a plain button, where a Fine-tune button beside it is the main action. */
+export function TrainButton({ showFieldErrors, secondary = false }: { showFieldErrors: boolean; secondary?: boolean }) {
   const dataset = useWorkbenchStore(selectCurrentDataset);
   const busy = useWorkbenchStore((s) => anyRunActive(s.runs.list));
   const pending = useWorkbenchStore((s) => s.runs.pending);
   const preset = useWorkbenchStore((s) => s.model.preset);
   const edits = useWorkbenchStore((s) => s.model.edits);
-  const defaultBackend = useWorkbenchStore((s) => s.settings.defaultBackend);
   const rejected = useWorkbenchStore((s) => s.model.rejected);
-  const draft = useMemo(() => resolveDraft(preset, edits, defaultBackend), [preset, edits, defaultBackend]);
+  const draft = useWorkbenchStore(selectDraft);
   const invalid = Object.keys(draft.errors).length > 0;
   const hintId = useId();
 
@@ -38,7 +38,7 @@ export function TrainButton({ showFieldErrors }: { showFieldErrors: boolean }) {
     <div className="train-bar">
       <button
         type="button"
-        className="button button-primary button-large"
+        className={`button button-large${secondary ? '' : ' button-primary'}`}
         data-testid="start-training"
         disabled={!dataset || busy || pending !== null || (invalid && !showFieldErrors)}
         aria-describedby={hintId}

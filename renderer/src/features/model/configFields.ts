@@ -8,6 +8,8 @@ export interface FieldSpec {
   help: string;
   /** Unit shown after the input, if any. */
   unit?: string;
+  /** 'choice': one of a few named options, shown as radio cards (base model, method). Default: a typed value. */
+  kind?: 'choice';
 }
 
 export interface FieldGroup {
@@ -17,12 +19,19 @@ export interface FieldGroup {
 
 export const FIELD_GROUPS: readonly FieldGroup[] = [
   {
+    title: 'Starting point',
+    fields: [
+      { key: 'base', label: 'Base model', kind: 'choice', help: 'What training starts from: a built-in pretrained model, or random weights.' },
+      { key: 'method', label: 'Method', kind: 'choice', help: 'Which weights training changes.' },
+    ],
+  },
+  {
     title: 'Model architecture',
     fields: [
-      { key: 'nLayer', label: 'Layers', help: 'Transformer blocks stacked; more learn richer patterns but train slower.' },
+      { key: 'nLayer', label: 'Layers', help: 'Transformer blocks stacked (from scratch only); more learn richer patterns but train slower.' },
       { key: 'nHead', label: 'Attention heads', help: 'Attention patterns per layer, in parallel; the width must divide by it.' },
       { key: 'dModel', label: 'Width', help: 'Size of each token’s vector in the residual stream (dModel).' },
-      { key: 'contextLength', label: 'Context length', unit: 'tokens', help: 'Characters the model sees at once when predicting the next.' },
+      { key: 'contextLength', label: 'Context length', unit: 'tokens', help: 'Tokens the model sees at once when predicting the next.' },
       { key: 'dropout', label: 'Dropout', help: 'Share of activations zeroed while training (0–0.9) to curb overfitting.' },
     ],
   },
@@ -34,6 +43,20 @@ export const FIELD_GROUPS: readonly FieldGroup[] = [
       { key: 'steps', label: 'Steps', help: 'Optimizer updates in the whole run.' },
       { key: 'batchSize', label: 'Batch size', unit: 'sequences', help: 'Sequences per step; larger is smoother but slower per step.' },
       { key: 'gradClip', label: 'Gradient clip', help: 'Largest global gradient norm allowed per step; 0 turns clipping off.' },
+      { key: 'schedule', label: 'Schedule', help: 'How the learning rate falls after warmup: cosine or linear to 10% of peak, or constant.' },
+      { key: 'gradAccumulation', label: 'Gradient accumulation', unit: 'batches', help: 'Batches summed per step; the effective batch is batch size × this.' },
+      { key: 'weightDecay', label: 'Weight decay', help: 'Pulls weights toward 0 each step (0–1); for the classifier head, its L2 strength.' },
+      { key: 'labelSmoothing', label: 'Label smoothing', help: 'Share of the target spread over all classes or tokens (0–0.5); curbs overconfidence.' },
+    ],
+  },
+  {
+    title: 'Fine-tuning a pretrained base',
+    fields: [
+      { key: 'pairsPerExample', label: 'Pairs per example', help: 'SetFit: contrastive pairs drawn per training example; more adapt the encoder further but take longer.' },
+      { key: 'trainLayers', label: 'Trained top layers', help: 'Top layers: how many of the highest blocks train (with the final norm and head).' },
+      { key: 'loraRank', label: 'LoRA rank', help: 'LoRA: width r of each adapter; larger can learn more but trains more weights.' },
+      { key: 'loraAlpha', label: 'LoRA alpha', help: 'LoRA: the adapters’ update is scaled by alpha / rank.' },
+      { key: 'loraTargets', label: 'LoRA targets', help: 'LoRA: adapters on the attention projections only, or on those and the MLP.' },
     ],
   },
   {
@@ -42,6 +65,7 @@ export const FIELD_GROUPS: readonly FieldGroup[] = [
       { key: 'evalEvery', label: 'Evaluate every', unit: 'steps', help: 'Steps between validation-loss measurements.' },
       { key: 'evalBatches', label: 'Evaluation batches', help: 'Batches averaged for each validation loss.' },
       { key: 'validationFraction', label: 'Validation fraction', help: 'Share of rows held out when the dataset has no validation split.' },
+      { key: 'earlyStoppingPatience', label: 'Early stopping patience', unit: 'evaluations', help: 'Stop after this many evaluations without a better validation loss; 0 never stops early.' },
       { key: 'checkpointEvery', label: 'Checkpoint every', unit: 'steps', help: 'Steps between saved checkpoints; 0 saves only at the end.' },
       { key: 'logEvery', label: 'Log every', unit: 'steps', help: 'Steps between train-loss points on the chart.' },
     ],
@@ -56,6 +80,7 @@ export const FIELD_GROUPS: readonly FieldGroup[] = [
 ];
 
 export const PRESET_DESCRIPTIONS: Record<PresetName, { title: string; text: string }> = {
+  'few-shot': { title: 'Few-shot', text: 'A pretrained base chosen for the dataset: GloVe with SetFit for labels, stories260K for text.' },
   quick: { title: 'Quick', text: 'A minute or less on two CPU cores: a small model and few steps, enough to see the loss fall.' },
   standard: { title: 'Standard', text: 'A longer run of a slightly bigger model, with checkpoints along the way.' },
 };

@@ -2,14 +2,18 @@
 // one in Training; delete a finished one (after a confirmation).
 import type { RunSummary } from '../../../../common/domain';
 import { formatCount, formatDuration, formatLoss } from '../../lib/format';
-import { LOSS, VAL_LOSS } from '../../lib/metricNames';
-import { openRun, toggleCompared } from '../../store/actions';
+import { LOSS, VAL_ACCURACY, VAL_LOSS } from '../../lib/metricNames';
+import { continueRun, openRun, toggleCompared } from '../../store/actions';
 import { isRunActive } from '../../store/runsSlice';
 import { useWorkbenchStore } from '../../store/store';
 
 const dayFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: 'short', day: 'numeric' });
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
+
+/** A stopped run trained from scratch can train on from its checkpoint (main checks that one exists). */
+const canContinue = (run: RunSummary) =>
+  ['interrupted', 'failed', 'cancelled'].includes(run.status) && run.config.base === 'scratch' && run.lastStep > 0 && run.lastStep < run.config.steps;
 
 export function RunsTable({ onDelete }: { onDelete(run: RunSummary): void }) {
   const runs = useWorkbenchStore((s) => s.runs.list);
@@ -26,12 +30,14 @@ export function RunsTable({ onDelete }: { onDelete(run: RunSummary): void }) {
               <span className="visually-hidden">Compare</span>
             </th>
             <th scope="col">Dataset</th>
-            <th scope="col">Preset</th>
+            <th scope="col">Model</th>
             <th scope="col">Status</th>
             <th scope="col">Backend</th>
             <th scope="col" className="num">Steps</th>
             <th scope="col" className="num">Loss</th>
-            <th scope="col" className="num">Val loss</th>
+            <th scope="col" className="num" title="Validation accuracy for classifiers, validation loss otherwise">
+              Val
+            </th>
             <th scope="col" className="num">Duration</th>
             <th scope="col">Created</th>
             <th scope="col">
@@ -62,7 +68,12 @@ export function RunsTable({ onDelete }: { onDelete(run: RunSummary): void }) {
                   {run.datasetName}
                   <span className="muted run-id">{run.id}</span>
                 </th>
-                <td>{run.preset}</td>
+                <td>
+                  {run.config.base === 'scratch' ? 'from scratch' : run.config.base}
+                  <span className="muted run-id">
+                    {run.config.method} · {run.preset}
+                  </span>
+                </td>
                 <td>
                   <span className={`status status-${run.status}`}>{run.status}</span>
                 </td>
@@ -72,7 +83,9 @@ export function RunsTable({ onDelete }: { onDelete(run: RunSummary): void }) {
                   <span className="muted"> / {formatCount(run.config.steps)}</span>
                 </td>
                 <td className="num mono">{formatLoss(run.metrics[LOSS])}</td>
-                <td className="num mono">{formatLoss(run.metrics[VAL_LOSS])}</td>
+                <td className="num mono">
+                  {run.metrics[VAL_ACCURACY] !== undefined ? `${(run.metrics[VAL_ACCURACY] * 100).toFixed(1)}%` : formatLoss(run.metrics[VAL_LOSS])}
+                </td>
                 <td className="num">{run.durationMs === null ? '—' : formatDuration(run.durationMs)}</td>
                 <td className="nowrap">
                   <time dateTime={run.createdAt} title={fullDate.format(new Date(run.createdAt))}>
@@ -84,6 +97,17 @@ export function RunsTable({ onDelete }: { onDelete(run: RunSummary): void }) {
                   <button type="button" className="button button-small" aria-label={`Open run ${run.id} in Training`} onClick={() => void openRun(run.id)}>
                     Open
                   </button>
+                  {canContinue(run) && (
+                    <button
+                      type="button"
+                      className="button button-small"
+                      aria-label={`Continue run ${run.id} from its last checkpoint`}
+                      title={`Train on from step ${run.lastStep}'s checkpoint, on the same curve`}
+                      onClick={() => void continueRun(run.id)}
+                    >
+                      Continue
+                    </button>
+                  )}
                   <button
                     type="button"
                     className="button button-small button-danger"

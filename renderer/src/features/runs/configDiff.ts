@@ -1,7 +1,8 @@
-// Side-by-side settings of several runs: dataset, preset, then every config field in common/config.ts order,
-// each row marked when the runs disagree on it.
+// Side-by-side settings of several runs: dataset, preset, then the config fields in common/config.ts order that
+// matter to at least one of them (lib/settingRelevance.ts), each row marked when the runs disagree on it.
 import type { RunSummary } from '../../../../common/domain';
 import { CONFIG_KEYS } from '../../lib/configDraft';
+import { settingApplies } from '../../lib/settingRelevance';
 
 export interface DiffRow {
   key: string;
@@ -16,7 +17,10 @@ export function diffConfigs(runs: readonly Pick<RunSummary, 'datasetName' | 'pre
   const rows: { key: string; pick: (r: (typeof runs)[number]) => unknown }[] = [
     { key: 'dataset', pick: (r) => r.datasetName },
     { key: 'preset', pick: (r) => r.preset },
-    ...CONFIG_KEYS.map((key) => ({ key, pick: (r: (typeof runs)[number]) => r.config[key] })),
+    ...CONFIG_KEYS.filter((key) => runs.some((r) => settingApplies(key, r.config))).map((key) => ({
+      key,
+      pick: (r: (typeof runs)[number]) => r.config[key],
+    })),
   ];
   return rows.map(({ key, pick }) => {
     const values = runs.map((r) => show(pick(r)));

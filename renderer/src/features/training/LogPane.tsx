@@ -1,5 +1,6 @@
-// The trainer's log lines for the run, as they arrive (runs.onDidLog). Follows the newest line while scrolled to
-// the bottom; scrolling up holds the view still. The store keeps the last MAX_LOG_LINES lines per run.
+// The trainer's log lines for the run: the stored ones (runs.get), then each as it arrives (runs.onDidLog). Follows
+// the newest line while scrolled to the bottom; scrolling up holds the view still. The store keeps the last
+// MAX_LOG_LINES lines per run.
 import { useLayoutEffect, useRef } from 'react';
 import { formatCount } from '../../lib/format';
 import { MAX_LOG_LINES } from '../../store/logsSlice';
@@ -34,7 +35,7 @@ export function LogPane({ runId, live }: { runId: string; live: boolean }) {
         <p className="muted empty-note log-empty" data-testid="run-log-empty">
           {live
             ? 'Waiting for the trainer’s first message…'
-            : 'No log lines for this run on this page. The trainer’s messages appear here live while a run trains; they are not stored.'}
+            : 'This run has no log lines.'}
         </p>
       ) : (
         <ol

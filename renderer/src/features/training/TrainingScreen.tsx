@@ -1,8 +1,9 @@
 // Training: the run on screen (the newest, the one just started, or one opened from Runs) — its facts, controls,
-// latest numbers, live charts (loss and validation loss, learning rate, gradient norm, tokens/s) and log.
+// latest numbers, live charts (loss and validation loss, learning rate, gradient norm, tokens/s or, for a classifier,
+// validation accuracy), the settings it used and its log.
 import { useMemo } from 'react';
 import type { RunSummary } from '../../../../common/domain';
-import { GRAD_NORM, LEARNING_RATE, LOSS, TOKENS_PER_S, VAL_LOSS } from '../../lib/metricNames';
+import { GRAD_NORM, LEARNING_RATE, LOSS, TOKENS_PER_S, VAL_ACCURACY, VAL_LOSS } from '../../lib/metricNames';
 import { showScreen } from '../../store/actions';
 import { isRunActive } from '../../store/runsSlice';
 import { selectCurrentRun, useWorkbenchStore } from '../../store/store';
@@ -10,10 +11,11 @@ import { ScreenHeader } from '../app/ScreenHeader';
 import { MetricChart, type ChartLine } from '../charts/MetricChart';
 import { LatestMetrics } from './LatestMetrics';
 import { LogPane } from './LogPane';
+import { RunConfigPanel } from './RunConfigPanel';
 import { RunControls } from './RunControls';
 import { RunFacts } from './RunFacts';
 
-function RunCharts({ runId, active }: { runId: string; active: boolean }) {
+function RunCharts({ runId, active, classify }: { runId: string; active: boolean; classify: boolean }) {
   const waiting = active ? 'Points appear here as the run trains.' : 'This run recorded no points of this metric.';
   const charts = useMemo(() => {
     const line = (metric: string, label: string, colorVar: string, extra: Partial<ChartLine> = {}): ChartLine => ({
@@ -28,6 +30,7 @@ function RunCharts({ runId, active }: { runId: string; active: boolean }) {
       lr: [line(LEARNING_RATE, 'learning rate', '--chart-lr')],
       grad: [line(GRAD_NORM, 'gradient norm', '--chart-grad')],
       tps: [line(TOKENS_PER_S, 'tokens per second', '--chart-tps')],
+      accuracy: [line(VAL_ACCURACY, 'validation accuracy', '--chart-tps', { markers: true })],
     };
   }, [runId]);
   return (
@@ -50,7 +53,11 @@ function RunCharts({ runId, active }: { runId: string; active: boolean }) {
           <MetricChart title="Gradient norm" yLabel="norm" lines={charts.grad} testId="grad-norm-chart" emptyText={waiting} />
         </div>
         <div className="panel chart-panel">
-          <MetricChart title="Tokens per second" yLabel="tokens/s" lines={charts.tps} testId="tokens-chart" emptyText={waiting} />
+          {classify ? (
+            <MetricChart title="Validation accuracy" yLabel="accuracy" lines={charts.accuracy} testId="accuracy-chart" emptyText={waiting} />
+          ) : (
+            <MetricChart title="Tokens per second" yLabel="tokens/s" lines={charts.tps} testId="tokens-chart" emptyText={waiting} />
+          )}
         </div>
       </div>
     </div>
@@ -59,10 +66,10 @@ function RunCharts({ runId, active }: { runId: string; active: boolean }) {
 
 function RunCaption({ run }: { run: RunSummary }) {
   const { config } = run;
+  const shape = config.base === 'scratch' ? `${config.nLayer} layers × ${config.dModel} wide` : `${config.base} · ${config.method}`;
   return (
     <span className="muted run-caption" data-testid="run-caption" title={run.id}>
-      <strong className="text">{run.datasetName}</strong> · {run.preset} preset · {config.nLayer} layers × {config.dModel} wide
-      · {run.id}
+      <strong className="text">{run.datasetName}</strong> · {run.preset} preset · {shape} · {run.id}
     </span>
   );
 }
@@ -108,7 +115,8 @@ export function TrainingScreen() {
         )}
         <LatestMetrics run={run} />
       </div>
-      <RunCharts runId={run.id} active={isRunActive(run)} />
+      <RunCharts runId={run.id} active={isRunActive(run)} classify={run.task === 'classify'} />
+      <RunConfigPanel run={run} />
       <LogPane runId={run.id} live={isRunActive(run)} />
     </section>
   );

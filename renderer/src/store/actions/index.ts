@@ -11,7 +11,11 @@ export {
   importReviewed,
   cancelReviewedImport,
 } from './datasetActions';
-export { startTraining, pauseRun, resumeRun, cancelRun, openRun, deleteRun } from './runActions';
+export { startTraining, fineTune, pauseRun, resumeRun, cancelRun, openRun, continueRun, deleteRun } from './runActions';
+export { loadEvaluations, evaluateRun } from './evaluationActions';
+export { generate, classifyText, sourceOf, COMPARE_BASE } from './playgroundActions';
+export { exportRun } from './exportActions';
+export { loadModels } from './catalogActions';
 export { toggleCompared } from './comparisonActions';
 export { showScreen } from './navigationActions';
 export { bindConnection } from './boundConnection';

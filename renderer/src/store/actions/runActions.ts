@@ -1,8 +1,10 @@
 // Start (from the Model screen's draft), pause, resume, cancel, open and delete runs. Each call's answer updates the
 // runs slice; the events that follow keep it current.
+import type { Overrides } from '../../../../common/config';
 import type { RunSummary } from '../../../../common/domain';
 import type { Result } from '../../../../common/result';
-import { fieldNamedIn, resolveDraft } from '../../lib/configDraft';
+import { fieldNamedIn } from '../../lib/configDraft';
+import { selectDraft } from '../draft';
 import { metricSeries } from '../metricSeries';
 import type { RunAction } from '../runsSlice';
 import { anyRunActive } from '../runsSlice';
@@ -39,8 +41,8 @@ export async function startTraining(): Promise<void> {
   const s = store();
   const dataset = selectCurrentDataset(s);
   if (!dataset || anyRunActive(s.runs.list)) return;
-  const { preset, edits } = s.model;
-  const draft = resolveDraft(preset, edits, s.settings.defaultBackend);
+  const { preset } = s.model;
+  const draft = selectDraft(s);
   const invalid = Object.keys(draft.errors)[0];
   if (invalid) {
     store().startRejected({ field: null, message: `Fix the highlighted setting (${invalid}) before training.` });
@@ -60,6 +62,24 @@ export async function startTraining(): Promise<void> {
   store().screenShown('training');
 }
 
+/**
+ * The one-click few-shot fine-tune: main picks base, method and settings from the dataset (common/fewShotPreset.ts);
+ * only the Settings backend goes along, when one is set. The Training screen shows the run and its chosen config.
+ * Returns main's refusal, or null once the run started.
+ */
+export async function fineTune(datasetId: string): Promise<string | null> {
+  const s = store();
+  if (anyRunActive(s.runs.list)) return 'A run is training; wait for it to finish or cancel it on the Training screen.';
+  const backend = s.settings.defaultBackend;
+  const overrides: Overrides = backend === 'auto' ? {} : { backend };
+  const result = await perform('start', () => connection().api.call('runs.start', { datasetId, preset: 'few-shot', overrides }));
+  if (!result) return null;
+  if (!result.ok) return result.error.message;
+  store().runSelected(result.value.id);
+  store().screenShown('training');
+  return null;
+}
+
 const onCurrentRun = (action: 'pause' | 'resume' | 'cancel') => async (): Promise<void> => {
   const run = selectCurrentRun(store());
   if (!run) return;
@@ -70,6 +90,19 @@ const onCurrentRun = (action: 'pause' | 'resume' | 'cancel') => async (): Promis
 export const pauseRun = onCurrentRun('pause');
 export const resumeRun = onCurrentRun('resume');
 export const cancelRun = onCurrentRun('cancel');
+
+/** Trains a stopped run on from its latest checkpoint and shows it on the Training screen. */
+export async function continueRun(runId: string): Promise<void> {
+  if (anyRunActive(store().runs.list)) return;
+  stepClock.reset(runId);
+  const result = await perform('start', () => connection().api.call('runs.continue', { runId }));
+  if (!result?.ok) {
+    if (result) store().loadFailed(result.error.message);
+    return;
+  }
+  store().runSelected(runId);
+  store().screenShown('training');
+}
 
 /** Shows a run on the Training screen, loading its series first if this page does not have them. */
 export async function openRun(runId: string): Promise<void> {

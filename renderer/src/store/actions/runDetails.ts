@@ -12,8 +12,9 @@ const fetched = new Set<string>();
 export async function fetchRunDetail(runId: string): Promise<string | null> {
   const result = await connection().api.call('runs.get', { runId });
   if (!result.ok) return result.error.message;
-  const { series, checkpoints: _checkpoints, ...summary }: RunDetail = result.value;
+  const { series, checkpoints: _checkpoints, logs, ...summary }: RunDetail = result.value;
   metricSeries.merge(runId, series);
+  store().logsLoaded(runId, logs ?? []);
   fetched.add(runId);
   store().runUpdated(summary);
   store().metricsChanged();

@@ -5,6 +5,7 @@ import { metricSeries } from '../metricSeries';
 import { stepClock } from '../stepClock';
 import { useWorkbenchStore } from '../store';
 import { bindConnection, connection } from './boundConnection';
+import { loadModels } from './catalogActions';
 import { fetchRunDetail, forgetFetchedDetails } from './runDetails';
 
 const store = () => useWorkbenchStore.getState();
@@ -39,6 +40,8 @@ export function startWorkbench(conn: WorkbenchConnection): () => void {
     }),
     api.on('runs.onDidLog', (entry) => store().logReceived(entry, Date.now())),
     api.on('datasets.onDidProgress', (progress) => store().importProgressed(progress)),
+    api.on('runs.onDidEvalProgress', (progress) => store().evalProgressed(progress)),
+    api.on('playground.onDidToken', ({ requestId, text }) => store().tokenReceived(requestId, text)),
     conn.onStateChange((state) => {
       const previous = useWorkbenchStore.getState().system.connection;
       store().connectionChanged(conn.mode, state);
@@ -74,7 +77,10 @@ export async function loadInitialState(): Promise<boolean> {
   const currentRun = store().runs.list.find((r) => r.id === store().runs.currentId);
   if (datasets.ok) store().datasetsLoaded(datasets.value, currentRun?.datasetId);
   const wanted = new Set([...(currentRun ? [currentRun.id] : []), ...store().comparison.selected]);
-  await Promise.all([...wanted].map((id) => (id === currentRun?.id ? loadRun(id) : fetchRunDetail(id))));
+  await Promise.all([
+    ...[...wanted].map((id) => (id === currentRun?.id ? loadRun(id) : fetchRunDetail(id))),
+    ...(store().catalog.models ? [] : [loadModels()]),
+  ]);
   return !failure;
 }
 

@@ -1,0 +1,52 @@
+// A trained few-shot classifier: the GloVe vectors (shared, read-only) plus a FewShotModel; predicts in chunks so a
+// large evaluation set never builds more than CHUNK × |words with deltas| floats at once.
+import * as tf from '../tfjs';
+import type { TrainConfig } from '../../../common/config';
+import { poolBags, wordBag } from './encoder';
+import type { GloveVectors } from './glove';
+import type { FewShotModel } from './model';
+
+const CHUNK = 512;
+
+export interface FewShotClassifier {
+  readonly labels: string[];
+  readonly parameterCount: number;
+  /** One row per text, one probability per label (rows sum to 1). */
+  predictProba(texts: string[]): number[][];
+  dispose(): void;
+}
+
+export class GloveFewShotClassifier implements FewShotClassifier {
+  constructor(
+    readonly glove: GloveVectors,
+    readonly model: FewShotModel,
+    /** The training config, saved with checkpoints. */
+    readonly config: TrainConfig,
+  ) {}
+
+  get labels(): string[] {
+    return this.model.spec.labels;
+  }
+
+  /** Trained weights only; the GloVe table is not counted. */
+  get parameterCount(): number {
+    return this.model.parameterCount;
+  }
+
+  predictProba(texts: string[]): number[][] {
+    const out: number[][] = [];
+    for (let i = 0; i < texts.length; i += CHUNK) {
+      const bags = texts.slice(i, i + CHUNK).map((t) => wordBag(t, this.glove, this.model.spec.recipe.pooling));
+      const pooled = tf.tensor2d(poolBags(bags, this.glove), [bags.length, this.glove.dims]);
+      const bagMatrix = this.model.bagMatrix(bags);
+      const probs = this.model.probabilities(pooled, bagMatrix);
+      out.push(...(probs.arraySync() as number[][]));
+      tf.dispose([pooled, probs, ...(bagMatrix ? [bagMatrix] : [])]);
+    }
+    return out;
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}

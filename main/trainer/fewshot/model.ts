@@ -1,0 +1,139 @@
+// The trainable parts of a few-shot classifier, as tfjs variables, and its forward pass:
+//   pooled GloVe vector p (d = 100) → + Σ bag weight × word delta → − common component → unit length = x
+//   → adapter u = x + f(x) → h = √d · u / |u| → logits = h·W + b (C classes).
+// Parameter counts for d = 100: linear adapter 10,000; MLP (hidden 256) 51,456; word deltas 100 per word; head 101·C.
+import * as tf from '../tfjs';
+import type { NamedArray } from '../safetensors';
+import type { WordBag } from './encoder';
+import type { FewShotRecipe } from './recipe';
+
+export interface FewShotSpec {
+  labels: string[];
+  dims: number;
+  recipe: FewShotRecipe;
+  /** Unit vector removed from every pooled vector, or null. */
+  component: Float32Array | null;
+  /** Vocabulary rows that have a learnt delta (words seen in training); empty without word deltas. */
+  deltaRows: number[];
+}
+
+const EPS = 1e-12;
+let instances = 0; // tfjs variable names must be unique per process
+
+/** Rows scaled to unit length; a zero row stays zero (the ε keeps value and gradient finite). */
+export function unit(x: tf.Tensor2D): tf.Tensor2D {
+  return tf.mul(x, tf.rsqrt(tf.add(tf.sum(tf.square(x), 1, true), EPS)));
+}
+
+export class FewShotModel {
+  readonly weights = new Map<string, tf.Variable>();
+  private readonly deltaColumn: Map<number, number>;
+  private readonly component: tf.Tensor2D | null;
+
+  /** `initial` (from a checkpoint) replaces the seeded initialisation by name. */
+  constructor(
+    readonly spec: FewShotSpec,
+    seed: number,
+    initial?: ReadonlyMap<string, Float32Array>,
+  ) {
+    const { dims: d, recipe } = spec;
+    const c = spec.labels.length;
+    const id = ++instances;
+    const add = (name: string, shape: number[], init: () => tf.Tensor) => {
+      const given = initial?.get(name);
+      if (initial && !given) throw new Error(`The checkpoint has no tensor '${name}'.`);
+      const value = given ? tf.tensor(given, shape) : init();
+      this.weights.set(name, tf.variable(value, true, `fewshot${id}/${name}`));
+      value.dispose();
+    };
+    if (recipe.adapter === 'linear') add('adapter.A', [d, d], () => tf.zeros([d, d]));
+    if (recipe.adapter === 'mlp') {
+      add('adapter.W1', [d, recipe.hidden], () => tf.randomNormal([d, recipe.hidden], 0, 1, 'float32', seed));
+      add('adapter.b1', [recipe.hidden], () => tf.zeros([recipe.hidden]));
+      add('adapter.W2', [recipe.hidden, d], () => tf.zeros([recipe.hidden, d]));
+    }
+    if (spec.deltaRows.length > 0) add('words.delta', [spec.deltaRows.length, d], () => tf.zeros([spec.deltaRows.length, d]));
+    const headIn = recipe.headOnBoth && recipe.adapter !== 'none' ? 2 * d : d;
+    add('head.W', [headIn, c], () => tf.zeros([headIn, c]));
+    add('head.b', [c], () => tf.zeros([c]));
+    this.deltaColumn = new Map(spec.deltaRows.map((row, col) => [row, col]));
+    this.component = spec.component ? tf.tensor2d(spec.component, [d, 1]) : null;
+  }
+
+  get parameterCount(): number {
+    let n = 0;
+    for (const v of this.weights.values()) n += v.size;
+    return n;
+  }
+
+  /** Variables of the contrastive stage (adapter and word deltas). */
+  encoderVariables(): tf.Variable[] {
+    return [...this.weights].filter(([name]) => !name.startsWith('head.')).map(([, v]) => v);
+  }
+
+  headVariables(): tf.Variable[] {
+    return [this.weights.get('head.W')!, this.weights.get('head.b')!];
+  }
+
+  /** N × |deltaRows| matrix of bag weights over the words with deltas; null when there are none. */
+  bagMatrix(bags: readonly WordBag[]): tf.Tensor2D | null {
+    const cols = this.spec.deltaRows.length;
+    if (cols === 0) return null;
+    const m = new Float32Array(bags.length * cols);
+    bags.forEach((bag, n) => {
+      bag.rows.forEach((row, k) => {
+        const col = this.deltaColumn.get(row);
+        if (col !== undefined) m[n * cols + col] += bag.weights[k];
+      });
+    });
+    return tf.tensor2d(m, [bags.length, cols]);
+  }
+
+  /** x: unit-length encoder vectors (N × d) from pooled vectors and their bag matrix. */
+  features(pooled: tf.Tensor2D, bags: tf.Tensor2D | null): tf.Tensor2D {
+    let x = pooled;
+    if (bags) x = tf.add(x, tf.matMul(bags, this.weights.get('words.delta')!));
+    if (this.component) x = tf.sub(x, tf.matMul(tf.matMul(x, this.component), this.component, false, true));
+    return unit(x);
+  }
+
+  /** u = x + f(x), the adapted vectors the contrastive loss compares. */
+  adapt(x: tf.Tensor2D): tf.Tensor2D {
+    const w = this.weights;
+    if (this.spec.recipe.adapter === 'linear') return tf.add(x, tf.matMul(x, w.get('adapter.A')!));
+    if (this.spec.recipe.adapter === 'mlp') {
+      const hidden = tf.tanh(tf.add(tf.matMul(x, w.get('adapter.W1')!), w.get('adapter.b1')!));
+      return tf.add(x, tf.matMul(hidden, w.get('adapter.W2')!));
+    }
+    return x;
+  }
+
+  /** The head's input from x: u rescaled to length √d (≈ unit variance per feature), or [x, u] with headOnBoth. */
+  headInput(x: tf.Tensor2D): tf.Tensor2D {
+    const u = tf.mul(unit(this.adapt(x)), Math.sqrt(this.spec.dims)) as tf.Tensor2D;
+    const { headOnBoth, adapter } = this.spec.recipe;
+    return headOnBoth && adapter !== 'none' ? tf.concat([tf.mul(x, Math.sqrt(this.spec.dims)) as tf.Tensor2D, u], 1) : (u as tf.Tensor2D);
+  }
+
+  logits(h: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(tf.matMul(h, this.weights.get('head.W')!), this.weights.get('head.b')!);
+  }
+
+  /** Class probabilities (N × C) for pooled vectors and bag matrix; returns a new tensor. */
+  probabilities(pooled: tf.Tensor2D, bags: tf.Tensor2D | null): tf.Tensor2D {
+    return tf.tidy(() => tf.softmax(this.logits(this.headInput(this.features(pooled, bags)))));
+  }
+
+  namedArrays(): NamedArray[] {
+    const out: NamedArray[] = [...this.weights].map(([name, v]) => ({ name, shape: v.shape, data: v.dataSync() as Float32Array }));
+    if (this.spec.component) out.push({ name: 'encoder.component', shape: [this.spec.dims], data: this.spec.component });
+    if (this.spec.deltaRows.length) out.push({ name: 'words.rows', shape: [this.spec.deltaRows.length], data: Float32Array.from(this.spec.deltaRows) });
+    return out;
+  }
+
+  dispose(): void {
+    for (const v of this.weights.values()) v.dispose();
+    this.weights.clear();
+    this.component?.dispose();
+  }
+}

@@ -2,14 +2,13 @@
 // (multi-head causal self-attention, 4x MLP with GELU), a final LayerNorm, and an LM head tied to the token
 // embedding. For classification, a linear head over the mask-weighted mean of the final hidden states.
 //
-// Embedding lookup is oneHot(ids)·wte rather than gather: the wasm backend has no UnsortedSegmentSum, the kernel
-// behind gather's gradient. With a character vocabulary (V ≈ 60-200) the one-hot product costs B·T·V·C, the same as
-// the tied LM head we pay for anyway, and it runs the same ops on every backend.
+// Embedding lookup is a row gather (kernels/embeddingKernels.ts) on wasm and cpu, whose gradient is a scatter-add the
+// wasm backend otherwise lacks (no UnsortedSegmentSum); other backends use oneHot(ids)·wte.
 //
 // Parameter names follow Hugging Face's GPT-2 (Conv1D weights stored (in, out)), so checkpoints map onto it.
 import * as tf from './tfjs';
 import type { Task } from '../../common/protocol';
-import { dense, dropout, gelu, layerNorm, oneHotFloat } from './layers';
+import { dense, dropout, embedding, gelu, layerNorm, splitHeads } from './layers';
 import { rngFor, type Rng } from './rng';
 
 export interface ModelShape {
@@ -95,10 +94,10 @@ export class GptModel {
   /** Final hidden states after ln_f. tokens (B, T) int32 → (B, T, C). `rng` null = no dropout (evaluation). */
   hidden(tokens: tf.Tensor2D, rng: Rng | null): tf.Tensor3D {
     const [B, T] = tokens.shape;
-    const { vocabSize: V, dModel: C, nLayer, contextLength } = this.shape;
+    const { dModel: C, nLayer, contextLength } = this.shape;
     if (T > contextLength) throw new Error(`Sequence of ${T} tokens is longer than the context length ${contextLength}.`);
     const flat = tf.reshape(tokens, [B * T]) as tf.Tensor1D;
-    const tokenEmb = tf.matMul(oneHotFloat(flat, V), this.p<tf.Rank.R2>('wte.weight')); // (B·T, V)·(V, C)
+    const tokenEmb = embedding(this.p<tf.Rank.R2>('wte.weight'), flat); // (B·T, C)
     const posEmb = tf.slice(this.p<tf.Rank.R2>('wpe.weight'), [0, 0], [T, C]); // (T, C)
     let x = tf.add(tf.reshape(tokenEmb, [B, T, C]), posEmb) as tf.Tensor3D; // (B, T, C)
     for (let i = 0; i < nLayer; i++) x = this.block(x, i, rng);
@@ -137,11 +136,8 @@ export class GptModel {
     const { nHead: H, dModel: C } = this.shape;
     const hd = C / H;
     const qkv = dense(x, this.p(`h.${i}.attn.c_attn.weight`), this.p(`h.${i}.attn.c_attn.bias`)); // (B·T, 3C)
-    const [q, k, v] = tf.split(qkv, 3, 1).map((t) => tf.reshape(t, [B, T, H, hd])); // each (B, T, H, hd)
-    const qh = tf.reshape(tf.transpose(q, [0, 2, 1, 3]), [B * H, T, hd]);
-    // kᵀ built by one transpose, so the score matmul needs no transposed operand: (B·H, hd, T)
-    const khT = tf.reshape(tf.transpose(k, [0, 2, 3, 1]), [B * H, hd, T]);
-    const vh = tf.reshape(tf.transpose(v, [0, 2, 1, 3]), [B * H, T, hd]);
+    // kᵀ comes transposed, so the score matmul needs no transposed operand
+    const [qh, khT, vh] = splitHeads(qkv, B, H); // (B·H, T, hd), (B·H, hd, T), (B·H, T, hd)
     const mask = T === this.shape.contextLength ? this.causalMask : tf.slice(this.causalMask, [0, 0], [T, T]);
     const scores = tf.add(tf.mul(tf.matMul(qh, khT), 1 / Math.sqrt(hd)), mask); // (B·H, T, T)
     const y = tf.matMul(tf.softmax(scores), vh); // (B·H, T, hd)

@@ -5,18 +5,24 @@
 //                                                dA = dY·Bᵀ, dB = Aᵀ·dY)  →  explicit Transpose + plain: ~5 ms
 //   64 × (64×16)·(16×64)         ~18 ms batched →  64 plain 2-D products: ~4 ms (attention scores / values)
 // So this override transposes explicitly (memory-bound, well under a millisecond here), folds a batch against a
-// shared right operand into one tall 2-D product, and runs other batches as one 2-D product each. Same numbers,
-// 4-10x faster. It wraps the backend's own kernel, whose setupFunc (cwrap of the C entry point) still runs.
+// shared right operand into one tall 2-D product, and runs other batches as one 2-D product each, on tensors that
+// view the operands' memory rather than copies (64 × (64×32)·(32×64): ~9 ms CPU with copies, ~5 ms on views). Same
+// numbers, 4-10x faster. It wraps the backend's own kernel, whose setupFunc (cwrap of the C entry point) still runs.
 import { BatchMatMul, Transpose, getKernel, registerKernel, unregisterKernel, type DataType, type KernelConfig, type KernelFunc, type TensorInfo } from '../tfjs';
 
 const BACKEND = 'wasm';
 let installed = false;
 
-/** The parts of tfjs-backend-wasm's BackendWasm used here (public methods of that class). */
+/**
+ * The parts of tfjs-backend-wasm's BackendWasm used here: public methods, plus (for views into another tensor's
+ * memory) its dataIdMap and the C side's dispose_data, which forget a tensor without freeing its memory.
+ */
 interface WasmBackend {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
+  makeOutput(shape: number[], dtype: DataType, memoryOffset?: number): TensorInfo;
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object): void;
+  dataIdMap: Map<object, { id: number; memoryOffset: number }>;
+  wasm: { tfjs: { disposeData(id: number): void } };
 }
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
@@ -66,21 +72,22 @@ export function installWasmMatMul(): void {
       }
       if (batchA !== 1 && batchA !== batchB) return plain({ inputs: { a, b }, attrs: plainAttrs, backend }); // rare broadcasts
 
-      // One 2-D product per batch entry, on copies (XNNPACK reads whole tensors by id).
+      // One 2-D product per batch entry, on views into the operands' memory (XNNPACK reads whole tensors by id).
       const out = wasm.makeOutput(outShape, 'float32');
-      const slice = (x: TensorInfo, i: number, rows: number, cols: number): TensorInfo => {
-        const part = wasm.makeOutput([rows, cols], 'float32'); // may grow the heap: take views after it
-        wasm.typedArrayFromHeap(part).set(wasm.typedArrayFromHeap(x).subarray(i * rows * cols, (i + 1) * rows * cols));
-        return part;
+      const view = (x: TensorInfo, i: number, rows: number, cols: number): TensorInfo =>
+        wasm.makeOutput([rows, cols], 'float32', wasm.dataIdMap.get(x.dataId)!.memoryOffset + i * rows * cols * 4);
+      const forgetView = (v: TensorInfo) => {
+        wasm.wasm.tfjs.disposeData(wasm.dataIdMap.get(v.dataId)!.id); // the memory belongs to the viewed tensor
+        wasm.dataIdMap.delete(v.dataId);
       };
       const sharedA = batchA === 1 ? { dataId: a.dataId, shape: [M, K], dtype: a.dtype } : null;
       for (let i = 0; i < batchB; i++) {
-        const ai = sharedA ?? slice(a, i, M, K);
-        const bi = slice(b, i, K, N);
-        const oi = matmul(ai, bi); // (M, N)
+        const ai = sharedA ?? view(a, i, M, K);
+        const bi = view(b, i, K, N);
+        const oi = matmul(ai, bi); // (M, N); may grow the heap, so views of it are taken after
         wasm.typedArrayFromHeap(out).set(wasm.typedArrayFromHeap(oi), i * M * N);
-        if (!sharedA) wasm.disposeData(ai.dataId);
-        wasm.disposeData(bi.dataId);
+        if (!sharedA) forgetView(ai);
+        forgetView(bi);
         wasm.disposeData(oi.dataId);
       }
       return out;

@@ -52,4 +52,18 @@ describe('wasm BatchMatMul override', () => {
     }
     expect(tf.memory().numTensors).toBe(before);
   });
+
+  it('leaves the operands of a batched product intact (it multiplies views into their memory)', async () => {
+    await selectBackend('wasm');
+    const a = tf.tensor(randomArray(6 * 5 * 3, 4), [6, 5, 3]);
+    const b = tf.tensor(randomArray(6 * 3 * 4, 5), [6, 3, 4]);
+    const [aBefore, bBefore] = [a.dataSync().slice(), b.dataSync().slice()];
+    const first = tf.matMul(a, b);
+    const filler = tf.fill([64, 64], 7); // reuses any memory the product wrongly freed
+    const second = tf.matMul(a, b);
+    expect(Array.from(a.dataSync())).toEqual(Array.from(aBefore));
+    expect(Array.from(b.dataSync())).toEqual(Array.from(bBefore));
+    expect(Array.from(second.dataSync())).toEqual(Array.from(first.dataSync()));
+    tf.dispose([a, b, first, second, filler]);
+  });
 });

@@ -1,21 +1,23 @@
-// Builds every bench/*.ts script (except this config) into out/bench/<name>.js for Node, with tfjs bundled as in the
+// Builds every bench/*.ts script into out/bench/<name>.js for Node, with tfjs bundled as in the
 // trainer (see electron.vite.config.ts). `npm run bench` and `npm run bench:fewshot` build then run them.
 import { readdirSync } from 'node:fs';
 import { builtinModules } from 'node:module';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { defineConfig } from 'vite';
 
+const here = dirname(fileURLToPath(import.meta.url));
 const entries = Object.fromEntries(
-  readdirSync(__dirname)
-    .filter((f) => f.endsWith('.ts') && f !== 'vite.config.ts')
-    .map((f) => [f.replace(/\.ts$/, ''), resolve(__dirname, f)]),
+  readdirSync(here)
+    .filter((f) => f.endsWith('.ts'))
+    .map((f) => [f.replace(/\.ts$/, ''), resolve(here, f)]),
 );
 const bundled = /^@tensorflow\/tfjs-(core|backend-)/;
 
 export default defineConfig({
   build: {
     ssr: true,
-    outDir: resolve(__dirname, '../out/bench'),
+    outDir: resolve(here, '../out/bench'),
     emptyOutDir: true,
     target: 'node20',
     minify: false,

@@ -1,0 +1,221 @@
+// `npm run bench [-- --json] [--backend wasm|cpu] [--steps N] [--warmup N] [--profile] [--unfused]`: trains one GPT
+// (vocab 256, width 128, 4 heads, 4 layers, context 64, batch 16) with our trainer (GptModel + loop.ts's train step)
+// and with PyTorch on the CPU (bench/torch_gpt.py, Debian's python3-torch at /usr/bin/python3, 2 threads), on random
+// tokens, and prints the median ms/step of each (wall-clock, and CPU time, which a busy machine disturbs less),
+// tokens/s and the ratio ours ÷ PyTorch's. --json ends the output with one JSON line. --profile adds our time per
+// kernel kind for one step. --unfused also times ours without the fused kernels (kernels/fusedOps.ts, tfjs ops only),
+// alternating step by step with the fused ones so both see the same load. Progress goes to stderr.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { resolveTrainConfig } from '../common/config';
+import { selectBackend } from '../main/trainer/backend';
+import type { Batch, PreparedData } from '../main/trainer/data';
+import { train } from '../main/trainer/loop';
+import { useFusedKernels } from '../main/trainer/kernels/fusedOps';
+import { GptModel } from '../main/trainer/model';
+import { mulberry32 } from '../main/trainer/rng';
+import * as tf from '../main/trainer/tfjs';
+import { CharTokenizer } from '../main/trainer/tokenizer';
+
+const SHAPE = { vocab: 256, width: 128, heads: 4, layers: 4, context: 64, batch: 16 };
+const LEARNING_RATE = 2e-3;
+const PYTHON = '/usr/bin/python3';
+const TORCH_SCRIPT = resolve(__dirname, '../../bench/torch_gpt.py'); // from out/bench/train.js
+
+interface Options {
+  json: boolean;
+  backend: 'wasm' | 'cpu';
+  steps: number;
+  warmup: number;
+  profile: boolean;
+  unfused: boolean;
+}
+
+interface Timing {
+  /** Median wall-clock time of a step. */
+  msPerStep: number;
+  tokensPerSecond: number;
+  /** Median CPU time of a step, all threads together: steadier than wall-clock on a busy machine. */
+  cpuMsPerStep: number;
+  steps: number;
+}
+
+const log = (line: string) => process.stderr.write(`${line}\n`);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const tokensPerStep = SHAPE.batch * SHAPE.context;
+const timing = (times: number[], cpuTimes: number[]): Timing => {
+  const ms = median(times);
+  return { msPerStep: ms, tokensPerSecond: (tokensPerStep / ms) * 1000, cpuMsPerStep: median(cpuTimes), steps: times.length };
+};
+const cpuMs = () => {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+};
+
+function parseArgs(argv: string[]): Options {
+  const opts: Options = { json: false, backend: 'wasm', steps: 20, warmup: 3, profile: false, unfused: false };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value.`);
+      return v;
+    };
+    const count = (min: number) => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < min) throw new Error(`${arg} takes a whole number ≥ ${min}.`);
+      return n;
+    };
+    if (arg === '--json') opts.json = true;
+    else if (arg === '--profile') opts.profile = true;
+    else if (arg === '--unfused') opts.unfused = true;
+    else if (arg === '--steps') opts.steps = count(1);
+    else if (arg === '--warmup') opts.warmup = count(0);
+    else if (arg === '--backend') {
+      const b = value();
+      if (b !== 'wasm' && b !== 'cpu') throw new Error(`--backend takes wasm or cpu, not '${b}'.`);
+      opts.backend = b;
+    } else throw new Error(`Unknown option '${arg}' (known: --json, --backend wasm|cpu, --steps N, --warmup N, --profile, --unfused).`);
+  }
+  return opts;
+}
+
+/** Random next-token batches over the whole vocabulary; no validation (the bench times training only). */
+function randomData(seed: number): PreparedData {
+  const rng = mulberry32(seed);
+  const { batch: B, context: T, vocab: V } = SHAPE;
+  const nextTrainBatch = (): Batch => {
+    const stream = Int32Array.from({ length: B * (T + 1) }, () => rng.int(V));
+    const inputs = new Int32Array(B * T);
+    const targets = new Int32Array(B * T);
+    for (let b = 0; b < B; b++) {
+      inputs.set(stream.subarray(b * (T + 1), b * (T + 1) + T), b * T);
+      targets.set(stream.subarray(b * (T + 1) + 1, (b + 1) * (T + 1)), b * T);
+    }
+    return { kind: 'lm', B, T, inputs, targets };
+  };
+  return { tokenizer: CharTokenizer.fromTexts(['bench']), labels: [], nextTrainBatch, validation: [], tokensPerBatch: B * T };
+}
+
+function newModel(): GptModel {
+  const { vocab, width, heads, layers, context } = SHAPE;
+  return new GptModel({ task: 'generate', vocabSize: vocab, numLabels: 0, nLayer: layers, nHead: heads, dModel: width, contextLength: context, dropout: 0 }, 1337);
+}
+
+function configFor(steps: number) {
+  const big = 1_000_000;
+  return resolveTrainConfig('standard', { steps, learningRate: LEARNING_RATE, logEvery: big, evalEvery: big, checkpointEvery: 0 });
+}
+
+/**
+ * Runs loop.ts's train() for warmup + steps steps; a step's time is the gap between its two shouldStop checks. With
+ * `alternate`, it runs twice the steps, every other one without the fused kernels, so both kinds see the same load.
+ */
+async function timeOurs(opts: Options, alternate: boolean): Promise<{ fused: Timing; unfused: Timing | null }> {
+  const model = newModel();
+  const timed = alternate ? 2 * opts.steps : opts.steps;
+  const total = opts.warmup + timed;
+  const stamps: number[] = [];
+  const cpuStamps: number[] = [];
+  const tensors: number[] = [];
+  const fusedAt = (step: number) => !alternate || step <= opts.warmup || (step - opts.warmup) % 2 === 1;
+  try {
+    await train({
+      model,
+      data: randomData(7),
+      config: configFor(total + 1), // the extra step only closes the last timed interval
+      shouldStop: () => {
+        stamps.push(performance.now());
+        cpuStamps.push(cpuMs());
+        tensors.push(tf.memory().numTensors);
+        const n = stamps.length - 1; // steps done
+        if (n > 0) log(`ours step ${n}/${total}${fusedAt(n) ? '' : ' (unfused)'}: ${(stamps[n] - stamps[n - 1]).toFixed(1)} ms`);
+        useFusedKernels(fusedAt(n + 1));
+        return n >= total;
+      },
+    });
+  } finally {
+    useFusedKernels(true);
+    model.dispose();
+  }
+  const growth = tensors[tensors.length - 1] - tensors[Math.min(opts.warmup + 1, tensors.length - 1)];
+  if (growth !== 0) log(`warning: tf.memory().numTensors grew by ${growth} over the timed steps`);
+  const steps = Array.from({ length: timed }, (_, i) => opts.warmup + 1 + i); // 1-based step numbers
+  const timingOf = (chosen: number[]) => timing(chosen.map((s) => stamps[s] - stamps[s - 1]), chosen.map((s) => cpuStamps[s] - cpuStamps[s - 1]));
+  return {
+    fused: timingOf(steps.filter(fusedAt)),
+    unfused: alternate ? timingOf(steps.filter((s) => !fusedAt(s))) : null,
+  };
+}
+
+/** Our time per kernel kind (ms per step, largest first) over two train steps after one untimed step. */
+async function profileOurs(): Promise<[string, number][]> {
+  const model = newModel();
+  const data = randomData(11);
+  await train({ model, data, config: configFor(1) });
+  const profiled = 2;
+  const info = await tf.profile(() => train({ model, data, config: configFor(profiled) }).then(() => []));
+  model.dispose();
+  const byKernel = new Map<string, number>();
+  for (const k of info.kernels) {
+    byKernel.set(k.name, (byKernel.get(k.name) ?? 0) + (k.kernelTimeMs as number) / profiled);
+  }
+  return [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
+}
+
+/** PyTorch's timing, or the sentence saying why there is none (python3-torch missing, or its run failed). */
+function timeTorch(opts: Options): Timing | string {
+  if (!existsSync(PYTHON)) return `PyTorch not measured: ${PYTHON} does not exist (install Debian's python3-torch).`;
+  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+  if (probe.status !== 0) return `PyTorch not measured: ${PYTHON} cannot import torch (install Debian's python3-torch).`;
+  const { vocab, width, heads, layers, context, batch } = SHAPE;
+  const args = [TORCH_SCRIPT, '--vocab', vocab, '--width', width, '--heads', heads, '--layers', layers, '--context', context, '--batch', batch,
+    '--steps', opts.steps, '--warmup', opts.warmup, '--lr', LEARNING_RATE, '--threads', 2].map(String);
+  const run = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
+  const last = run.stdout?.trim().split('\n').pop() ?? '';
+  if (run.status !== 0 || !last.startsWith('{')) return `PyTorch not measured: ${TORCH_SCRIPT} exited with status ${run.status} (its errors are above).`;
+  const { msPerStep, tokensPerSecond, cpuMsPerStep, steps } = JSON.parse(last) as Timing;
+  return { msPerStep, tokensPerSecond, cpuMsPerStep, steps };
+}
+
+const fmt = (t: Timing) =>
+  `${t.msPerStep.toFixed(1)} ms/step, ${Math.round(t.tokensPerSecond)} tokens/s, CPU ${t.cpuMsPerStep.toFixed(1)} ms/step (medians of ${t.steps} steps)`;
+
+async function main(): Promise<void> {
+  const opts = parseArgs(process.argv.slice(2));
+  const selected = await selectBackend(opts.backend);
+  log(`ours: ${selected.device}`);
+  const { vocab, width, heads, layers, context, batch } = SHAPE;
+  const model = `GPT vocab ${vocab}, width ${width}, ${heads} heads, ${layers} layers, context ${context}, batch ${batch}`;
+  const torchResult = timeTorch(opts);
+  const torch = typeof torchResult === 'string' ? null : torchResult;
+  if (!torch) log(torchResult as string);
+  const { fused: ours, unfused } = await timeOurs(opts, opts.unfused);
+  const ratio = torch ? ours.msPerStep / torch.msPerStep : null;
+  const cpuRatio = torch ? ours.cpuMsPerStep / torch.cpuMsPerStep : null;
+
+  const lines = [model, `ours (${opts.backend}, ${selected.device}): ${fmt(ours)}`];
+  lines.push(torch ? `PyTorch (CPU, 2 threads): ${fmt(torch)}` : (torchResult as string));
+  if (ratio !== null && cpuRatio !== null) lines.push(`ratio ours / PyTorch: ${ratio.toFixed(2)}x (CPU time: ${cpuRatio.toFixed(2)}x)`);
+  if (unfused) {
+    const vsTorch = torch ? `, ${(unfused.msPerStep / torch.msPerStep).toFixed(2)}x PyTorch` : '';
+    lines.push(`ours without fused kernels: ${fmt(unfused)}${vsTorch}`);
+  }
+  if (opts.profile) {
+    const kernels = await profileOurs();
+    const total = kernels.reduce((s, [, ms]) => s + ms, 0);
+    lines.push(`ours per kernel kind (ms/step, ${total.toFixed(1)} in kernels):`);
+    for (const [name, ms] of kernels.filter(([, ms]) => ms >= 0.5)) lines.push(`  ${name.padEnd(28)} ${ms.toFixed(1)}`);
+  }
+  process.stdout.write(lines.join('\n') + '\n');
+  if (opts.json) process.stdout.write(JSON.stringify({ model, backend: opts.backend, ours, pytorch: torch, ratio, cpuRatio, ...(unfused ? { oursUnfused: unfused } : {}) }) + '\n');
+}
+
+main().catch((err) => {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,74 @@
+// Fused training kernels for the wasm and cpu backends (plain loops over typed arrays, see typedArrays.ts) and the ops
+// that call them. Each op returns null on a backend without the kernel (webgpu, tensorflow), and the caller then
+// builds the same function from tfjs's own ops. A loop in JS beats wasm's XNNPACK SIMD only where it saves whole
+// passes, so the ops that are one cheap elementwise pass forward (GELU, bias add) keep tfjs ops there and take a
+// kernel for their backward pass only (tf.customGrad); the others are kernels with registered gradients.
+import { add, customGrad, engine, getBackend, getKernel, mul, registerGradient, registerKernel, reshape, sigmoid, type GradSaveFunc, type Tensor } from '../tfjs';
+import { SPLIT_HEADS, headsKernels, splitHeadsGradient } from './headsKernels';
+import { EMBEDDING, embeddingGradient, embeddingKernels } from './embeddingKernels';
+import { LAYER_NORM, layerNormGradient, layerNormKernels } from './normKernels';
+import { COLUMN_SUM, GELU_A, GELU_C, GELU_GRAD, pointwiseKernels } from './pointwiseKernels';
+
+let installed = false;
+let enabled = true;
+
+/** Turns the fused path off (every op then falls back to tfjs ops) or back on; for benchmarks and tests. */
+export function useFusedKernels(on: boolean): void {
+  enabled = on;
+}
+
+/** Whether `kernel` runs on the active backend, registering the fused kernels first. */
+function available(kernel: string): boolean {
+  installFusedKernels();
+  return enabled && getKernel(kernel, getBackend()) !== undefined;
+}
+
+/** Registers every fused kernel and its gradient once per process; safe before or after a backend initialises. */
+export function installFusedKernels(): void {
+  if (installed) return;
+  for (const k of [...layerNormKernels, ...pointwiseKernels, ...embeddingKernels, ...headsKernels]) {
+    if (!getKernel(k.kernelName, k.backendName)) registerKernel(k);
+  }
+  for (const g of [layerNormGradient, embeddingGradient, splitHeadsGradient]) registerGradient(g);
+  installed = true;
+}
+
+function run<T extends Tensor>(kernel: string, inputs: Record<string, Tensor>, attrs: Record<string, number> = {}): T | null {
+  return available(kernel) ? (engine().runKernel(kernel, inputs, attrs) as T) : null;
+}
+
+/** LayerNorm over the last axis.  x (…, C), gain (C), bias (C) → (…, C) */
+export const fusedLayerNorm = (x: Tensor, gain: Tensor, bias: Tensor, eps: number) => run(LAYER_NORM, { x, gain, bias }, { eps });
+
+/** x·σ(z) on tfjs ops, saving σ(z) for the one-kernel backward pass (see pointwiseKernels.ts). */
+const geluSavingSigmoid = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+  const [x, save] = args as [Tensor, GradSaveFunc];
+  const s = sigmoid(mul(add(x, mul(mul(x, mul(x, x)), GELU_A)), 2 * GELU_C));
+  save([x, s]);
+  return { value: mul(x, s), gradFunc: (dy: Tensor, [xs, ss]: Tensor[]) => engine().runKernel(GELU_GRAD, { dy, x: xs, s: ss }) as Tensor };
+});
+
+/** GELU, tanh approximation.  any shape → same shape */
+export function fusedGelu(x: Tensor): Tensor | null {
+  return available(GELU_GRAD) ? (geluSavingSigmoid(x) as Tensor) : null;
+}
+
+/** x + bias on tfjs ops, with the bias gradient as one column-sum kernel instead of a transpose and a reduction. */
+const biasAddSummingColumns = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+  const [x, bias] = args as [Tensor, Tensor];
+  const gradFunc = (dy: Tensor) => [reshape(dy, dy.shape), engine().runKernel(COLUMN_SUM, { x: dy }) as Tensor];
+  return { value: add(x, bias), gradFunc };
+});
+
+/** x + bias broadcast over rows.  x (N, C), bias (C) → (N, C) */
+export function fusedBiasAdd(x: Tensor, bias: Tensor): Tensor | null {
+  return available(COLUMN_SUM) ? (biasAddSummingColumns(x, bias) as Tensor) : null;
+}
+
+/** Rows of table by id.  table (V, C), ids (N) int32 → (N, C) */
+export const fusedEmbedding = (table: Tensor, ids: Tensor) => run(EMBEDDING, { table, ids });
+
+/** q, kᵀ and v per head from the fused projection.  qkv (B·T, 3C) → (B·H, T, hd), (B·H, hd, T), (B·H, T, hd) */
+export function fusedSplitHeads(qkv: Tensor, batch: number, heads: number): Tensor[] | null {
+  return available(SPLIT_HEADS) ? (engine().runKernel(SPLIT_HEADS, { qkv }, { batch, heads }) as unknown as Tensor[]) : null;
+}

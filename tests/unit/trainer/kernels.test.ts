@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { selectBackend } from '../../../main/trainer/backend';
+import {
+  dense,
+  embedding,
+  gelu,
+  geluFromOps,
+  layerNorm,
+  layerNormFromOps,
+  oneHotFloat,
+  splitHeads,
+  splitHeadsFromOps,
+} from '../../../main/trainer/layers';
+import { mulberry32 } from '../../../main/trainer/rng';
+import * as tf from '../../../main/trainer/tfjs';
+
+// The fused kernels (main/trainer/kernels/) behind layers.ts must give the values and gradients of the tfjs ops they
+// replace, on both backends they are registered for: each case is checked against its unfused form on the cpu backend.
+interface Case {
+  name: string;
+  /** Float inputs (differentiated) by shape, then the op under test and its reference from tfjs ops. */
+  shapes: number[][];
+  fused(xs: tf.Tensor[]): tf.Tensor;
+  reference(xs: tf.Tensor[]): tf.Tensor;
+}
+
+const IDS = [3, 0, 6, 3, 3, 1, 6, 2, 0]; // repeats: the embedding gradient must add them up
+
+const CASES: Case[] = [
+  {
+    name: 'layerNorm',
+    shapes: [[2, 3, 8], [8], [8]],
+    fused: ([x, g, b]) => layerNorm(x, g as tf.Tensor1D, b as tf.Tensor1D),
+    reference: ([x, g, b]) => layerNormFromOps(x, g as tf.Tensor1D, b as tf.Tensor1D),
+  },
+  { name: 'gelu', shapes: [[6, 7]], fused: ([x]) => gelu(tf.mul(x, 4)), reference: ([x]) => geluFromOps(tf.mul(x, 4)) },
+  {
+    name: 'dense (bias add)',
+    shapes: [[5, 3], [3, 4], [4]],
+    fused: ([x, w, b]) => dense(x as tf.Tensor2D, w as tf.Tensor2D, b as tf.Tensor1D),
+    reference: ([x, w, b]) => tf.add(tf.matMul(x, w), b),
+  },
+  {
+    name: 'embedding',
+    shapes: [[7, 4]],
+    fused: ([table]) => embedding(table as tf.Tensor2D, tf.tensor1d(IDS, 'int32')),
+    reference: ([table]) => tf.matMul(oneHotFloat(tf.tensor1d(IDS, 'int32'), 7), table),
+  },
+  {
+    name: 'splitHeads', // B 2, T 3, H 2, hd 2: the three outputs flattened side by side
+    shapes: [[2 * 3, 3 * 4]],
+    fused: ([qkv]) => tf.concat(splitHeads(qkv as tf.Tensor2D, 2, 2).map((t) => tf.reshape(t, [-1]))),
+    reference: ([qkv]) => tf.concat(splitHeadsFromOps(qkv as tf.Tensor2D, 2, 2).map((t) => tf.reshape(t, [-1]))),
+  },
+];
+
+const randomArray = (n: number, seed: number) => {
+  const rng = mulberry32(seed);
+  return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
+};
+const size = (s: number[]) => s.reduce((x, y) => x * y, 1);
+
+/** The op's output and the gradients of sum(output · w) for a fixed weighting w, as arrays. */
+function valuesAndGrads(c: Case, op: (xs: tf.Tensor[]) => tf.Tensor): Float32Array[] {
+  return tf.tidy(() => {
+    const xs = c.shapes.map((s, i) => tf.tensor(randomArray(size(s), 10 + i), s));
+    const y = op(xs);
+    const w = tf.tensor(randomArray(y.size, 99), y.shape);
+    const grads = tf.grads((...args: tf.Tensor[]) => tf.sum(tf.mul(op(args), w)))(xs);
+    return [y, ...grads].map((t) => t.dataSync() as Float32Array);
+  });
+}
+
+function expectClose(got: Float32Array[], want: Float32Array[], label: string): void {
+  expect(got.length).toBe(want.length);
+  got.forEach((values, j) => {
+    const what = j === 0 ? 'value' : `gradient ${j}`;
+    expect(values.length, `${label} ${what}`).toBe(want[j].length);
+    values.forEach((v, k) => expect(Math.abs(v - want[j][k]), `${label} ${what}[${k}]: ${v} vs ${want[j][k]}`).toBeLessThan(1e-4));
+  });
+}
+
+describe('fused training kernels', () => {
+  for (const backend of ['cpu', 'wasm'] as const) {
+    it(`match the unfused tfjs ops in value and gradient on ${backend}, leaving no tensors behind`, async () => {
+      await selectBackend('cpu');
+      const expected = CASES.map((c) => valuesAndGrads(c, c.reference));
+      await selectBackend(backend);
+      const before = tf.memory().numTensors;
+      CASES.forEach((c, i) => expectClose(valuesAndGrads(c, c.fused), expected[i], `${c.name} on ${backend}`));
+      expect(tf.memory().numTensors).toBe(before);
+    });
+  }
+
+  it('reject a token id outside the vocabulary', async () => {
+    await selectBackend('wasm');
+    const table = tf.zeros([3, 2]) as tf.Tensor2D;
+    const ids = tf.tensor1d([0, 3], 'int32');
+    expect(() => embedding(table, ids)).toThrow(/Token id 3 is outside the vocabulary of 3/);
+    tf.dispose([table, ids]);
+  });
+});

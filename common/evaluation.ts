@@ -1,6 +1,5 @@
 // Shapes of evaluation reports and built-in models, shared by the services, the CLI's --json and the UI.
 import { z } from 'zod';
-import { BASE_MODELS } from './config';
 import { TASKS } from './protocol';
 
 /** Where evaluated examples came from: a split of the run's dataset, or another imported dataset. */
@@ -56,14 +55,15 @@ export const evalReportSchema = z.object({
 export type EvalReport = z.infer<typeof evalReportSchema>;
 
 export const modelInfoSchema = z.object({
-  id: z.enum(BASE_MODELS),
+  id: z.string(), // a built-in base (BASE_MODELS) or an imported model's id (im-…)
   name: z.string(),
   kind: z.enum(['generator', 'encoder', 'scratch']), // generator: text continuation; encoder: classification base
   tasks: z.array(z.enum(TASKS)),
   parameters: z.number().int(),
   description: z.string(),
   license: z.string(),
-  path: z.string().nullable(), // folder under resources/models; null for scratch
+  path: z.string().nullable(), // folder under resources/models (or <dataDir>/models for imported); null for scratch
+  imported: z.boolean().optional(), // true for a folder the user imported (usable to generate, evaluate and compare)
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 

@@ -2,14 +2,13 @@
 import { z } from 'zod';
 import { idSchema } from '../domain';
 import { modelInfoSchema } from '../evaluation';
-import { BASE_MODELS } from '../config';
 import { classifyResultSchema, generateRequestSchema, generateResultSchema } from '../protocol';
 
 const empty = z.object({}).strict();
 
-/** A built-in model, or the model a run trained (its last checkpoint). */
+/** A model from models.list (built-in or imported, by id), or the model a run trained (its last checkpoint). */
 export const modelSourceSchema = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('builtin'), model: z.enum(BASE_MODELS) }).strict(),
+  z.object({ kind: z.literal('builtin'), model: z.string().regex(/^[a-z0-9][a-z0-9-]{0,63}$/) }).strict(),
   z.object({ kind: z.literal('run'), runId: idSchema }).strict(),
 ]);
 export type ModelSource = z.infer<typeof modelSourceSchema>;
@@ -22,6 +21,11 @@ export const modelCalls = {
       .object({ requestId: z.string().regex(/^[A-Za-z0-9-]{1,64}$/), source: modelSourceSchema, request: generateRequestSchema })
       .strict(),
     output: generateResultSchema,
+  },
+  /** Imports a Hugging Face-style folder (config.json + model.safetensors + tokenizer) by path (desktop app only). */
+  'models.import': {
+    input: z.object({ path: z.string().min(1).max(4096), name: z.string().min(1).max(200).optional() }).strict(),
+    output: modelInfoSchema,
   },
   'playground.classify': {
     input: z.object({ runId: idSchema, texts: z.array(z.string().max(20_000)).min(1).max(64) }).strict(),

@@ -58,7 +58,9 @@ Commands:
   train --dataset <id|name|file> [--preset few-shot|quick|standard] [--set key=value]... [--json]
                                                train a model in a separate trainer process; few-shot picks a
                                                pretrained base and settings from the data, then evaluates
-  models list [--json]                         the built-in base models
+  models list [--json]                         the built-in base models and imported ones
+  models import <folder> [--name N] [--json]   a Hugging Face-style folder (config.json, model.safetensors,
+                                               tokenizer) of a Llama or GPT-2 model, to generate and evaluate with
   generate <model|run> [--prompt TEXT] [--temperature 0] [--top-k K] [--top-p P] [--max-tokens N]
            [--stop S]... [--seed S] [--json]   continue text (temperature 0 = greedy), streamed
   classify <run> --text TEXT [--text TEXT]... [--json]

@@ -1,7 +1,7 @@
 // `tunebench models list`, `generate`, `classify`, `eval` and `export`: using built-in models and trained runs.
 import { existsSync } from 'node:fs';
 import type { ModelSource } from '../../common/contracts/models';
-import { BASE_MODELS, type BaseModel } from '../../common/config';
+import { BASE_MODELS } from '../../common/config';
 import type { EvalReport } from '../../common/evaluation';
 import { generateRequestSchema } from '../../common/protocol';
 import { badInput } from '../../common/result';
@@ -13,7 +13,15 @@ import { formatBytes } from './progress';
 
 export async function modelsCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
-  if (sub !== 'list') throw badInput(`Unknown command 'models ${sub ?? ''}'; use \`models list\`.`);
+  if (sub === 'import') {
+    const { values, positionals } = parseCommandArgs('models import', rest, { name: { type: 'string' }, json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw badInput('models import takes one folder, for example `tunebench models import ./my-llama`.');
+    const model = services.models.import(positionals[0], values.name);
+    if (values.json) printJson(io, model);
+    else print(io, `imported ${model.name} as ${model.id} (${model.parameters.toLocaleString('en-US')} parameters)`);
+    return 0;
+  }
+  if (sub !== 'list') throw badInput(`Unknown command 'models ${sub ?? ''}'; use \`models list\` or \`models import <folder>\`.`);
   const { values } = parseCommandArgs('models list', rest, { json: { type: 'boolean' } });
   const models = services.models.list();
   if (values.json) printJson(io, models);
@@ -21,7 +29,7 @@ export async function modelsCommand(services: Services, io: CliIo, args: string[
   return 0;
 }
 
-const sourceOf = (ref: string): ModelSource => ((BASE_MODELS as readonly string[]).includes(ref) ? { kind: 'builtin', model: ref as BaseModel } : { kind: 'run', runId: ref });
+const sourceOf = (ref: string): ModelSource => ((BASE_MODELS as readonly string[]).includes(ref) || ref.startsWith('im-') ? { kind: 'builtin', model: ref } : { kind: 'run', runId: ref });
 
 function numberFlag(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;

@@ -5,23 +5,30 @@ import type { ModelInfo } from '../../common/evaluation';
 import type { ClassifyResult, GenerateRequest, GenerateResult, ModelRef } from '../../common/protocol';
 import { TunebenchError } from '../../common/result';
 import { builtinModelPath, listBuiltinModels } from '../models/registry';
+import type { ImportedModels } from '../models/importedModels';
 import type { EventBus } from './eventBus';
 import type { InferenceService } from './inferenceService';
 import type { RunStore } from './runStore';
 
 export class ModelService {
   constructor(
-    private readonly deps: { resourcesDir: string; store: RunStore; inference: InferenceService; events: EventBus },
+    private readonly deps: { resourcesDir: string; store: RunStore; inference: InferenceService; events: EventBus; imported: ImportedModels },
   ) {}
 
+  /** Built-in bases, then imported models. */
   list(): ModelInfo[] {
-    return listBuiltinModels(this.deps.resourcesDir);
+    return [...listBuiltinModels(this.deps.resourcesDir), ...this.deps.imported.list()];
+  }
+
+  import(folder: string, name?: string): ModelInfo {
+    return this.deps.imported.import(folder, name);
   }
 
   /** Where a model's files are: a built-in folder, or the last checkpoint of a run (with its base, if any). */
   refFor(source: ModelSource): ModelRef {
     if (source.kind === 'builtin') {
       if (source.model === 'scratch') throw new TunebenchError('bad-input', "'scratch' is not a model: it means training from random weights.");
+      if (source.model.startsWith('im-')) return { kind: 'builtin', path: this.deps.imported.get(source.model).path! };
       return { kind: 'builtin', path: builtinModelPath(this.deps.resourcesDir, source.model) };
     }
     const run = this.deps.store.summary(source.runId);

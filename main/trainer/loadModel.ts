@@ -7,6 +7,7 @@ import { badInput, notFound } from '../../common/result';
 import { CHECKPOINT_FORMAT } from './checkpoint';
 import { FEWSHOT_FORMAT, loadFewShot, type FewShotClassifier } from './fewshot';
 import { loadGptCheckpoint, type LoadedGpt } from './gptInference';
+import { loadHfFolder } from './hfModel';
 import { LLAMA_BASE_FILES } from './llama/fineTune';
 import { loadLlama2cCheckpoint } from './llama/llama2cCheckpoint';
 import { LLAMA_CHECKPOINT_FORMAT, readLlamaCheckpoint } from './llama/llamaCheckpoint';
@@ -32,6 +33,12 @@ function llamaTokenizer(baseFolder: string | undefined, vocabSize: number): Sent
 }
 
 export function loadModel(ref: ModelRef): LoadedModel {
+  if (ref.kind === 'builtin' && existsSync(join(ref.path, 'config.json'))) {
+    const hf = loadHfFolder(ref.path);
+    const description = `The imported model in ${ref.path}`;
+    if (hf.kind === 'llama') return { kind: 'llama', description, model: hf.model, tokenizer: hf.tokenizer, dispose: () => hf.model.dispose() };
+    return { kind: 'gpt', description, gpt: hf.gpt, dispose: () => hf.gpt.model.dispose() };
+  }
   if (ref.kind === 'builtin') {
     const id = builtinId(ref.path);
     if (id === 'stories260k') {

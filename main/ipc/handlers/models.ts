@@ -1,10 +1,16 @@
 import type { modelCalls } from '../../../common/contracts/models';
+import { badInput } from '../../../common/result';
 import type { DomainHandlers, HandlerContext } from './types';
 
-export function modelHandlers({ services }: HandlerContext): DomainHandlers<typeof modelCalls> {
+export function modelHandlers({ services, options }: HandlerContext): DomainHandlers<typeof modelCalls> {
   const { models } = services;
   return {
     'models.list': () => models.list(),
+    'models.import': ({ path, name }) => {
+      // a folder path names files on the machine running main: only the desktop app's own user may pass one
+      if (options.mode !== 'electron') throw badInput('Importing a model folder by path works in the desktop app or with `tunebench models import <folder>`.');
+      return models.import(path, name);
+    },
     'playground.generate': (input) => models.generate(input),
     'playground.classify': (input) => models.classify(input),
   };

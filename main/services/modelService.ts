@@ -4,46 +4,46 @@ import type { ModelSource } from '../../common/contracts/models';
 import type { ModelInfo } from '../../common/evaluation';
 import type { ClassifyResult, GenerateRequest, GenerateResult, ModelRef } from '../../common/protocol';
 import { TunebenchError } from '../../common/result';
-import { builtinModelPath, listBuiltinModels } from '../models/registry';
-import type { ImportedModels } from '../models/importedModels';
+import { listBuiltinModels } from '../models/registry';
+import { isImportedModel } from '../../common/config';
+import type { BaseFolders } from '../models/baseFolders';
 import type { EventBus } from './eventBus';
 import type { InferenceService } from './inferenceService';
 import type { RunStore } from './runStore';
 
 export class ModelService {
   constructor(
-    private readonly deps: { resourcesDir: string; store: RunStore; inference: InferenceService; events: EventBus; imported: ImportedModels },
+    private readonly deps: { resourcesDir: string; store: RunStore; inference: InferenceService; events: EventBus; bases: BaseFolders },
   ) {}
 
   /** Built-in bases, then imported models. */
   list(): ModelInfo[] {
-    return [...listBuiltinModels(this.deps.resourcesDir), ...this.deps.imported.list()];
+    return [...listBuiltinModels(this.deps.resourcesDir), ...this.deps.bases.imported.list()];
   }
 
   import(folder: string, name?: string): ModelInfo {
-    return this.deps.imported.import(folder, name);
+    return this.deps.bases.imported.import(folder, name);
   }
 
   /** Where a model's files are: a built-in folder, or the last checkpoint of a run (with its base, if any). */
   refFor(source: ModelSource): ModelRef {
     if (source.kind === 'builtin') {
       if (source.model === 'scratch') throw new TunebenchError('bad-input', "'scratch' is not a model: it means training from random weights.");
-      if (source.model.startsWith('im-')) return { kind: 'builtin', path: this.deps.imported.get(source.model).path! };
-      return { kind: 'builtin', path: builtinModelPath(this.deps.resourcesDir, source.model) };
+      return { kind: 'builtin', path: this.deps.bases.pathOf(source.model)! };
     }
     const run = this.deps.store.summary(source.runId);
     const last = this.deps.store.checkpoints(source.runId).at(-1);
     if (!last) {
       throw new TunebenchError('conflict', `Run ${run.id} has no saved model yet (${run.status}); models are saved when a run completes or at its checkpoints.`);
     }
-    const base = run.config.base;
-    return { kind: 'checkpoint', path: last.path, ...(base === 'scratch' ? {} : { basePath: builtinModelPath(this.deps.resourcesDir, base) }) };
+    const basePath = this.deps.bases.pathOf(run.config.base);
+    return { kind: 'checkpoint', path: last.path, ...(basePath ? { basePath } : {}) };
   }
 
   /** The base model a run started from, when it had one (for before/after comparisons). */
   baseOf(runId: string): ModelRef | null {
     const base = this.deps.store.summary(runId).config.base;
-    return base === 'stories260k' ? { kind: 'builtin', path: builtinModelPath(this.deps.resourcesDir, base) } : null;
+    return base === 'stories260k' || isImportedModel(base) ? { kind: 'builtin', path: this.deps.bases.pathOf(base)! } : null;
   }
 
   /** Streams tokens as playground.onDidToken events tagged with the caller's requestId. */

@@ -6,9 +6,9 @@ import type { EventBus } from './eventBus';
 import type { DatasetService } from './datasetService';
 import type { RunStore } from './runStore';
 import type { TrainerConnection, TrainerExit, TrainerLauncher } from './trainerProcess';
-import { resolveTrainConfig, type Overrides, type PresetName, type TrainConfig } from '../../common/config';
+import { isImportedModel, resolveTrainConfig, type Overrides, type PresetName, type TrainConfig } from '../../common/config';
 import { fewShotConfig, profileTrainData } from '../../common/fewShotPreset';
-import { builtinModelPath } from '../models/registry';
+import type { BaseFolders } from '../models/baseFolders';
 import type { RunDetail, RunSummary } from '../../common/domain';
 import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainData, type TrainerMessage } from '../../common/protocol';
 import { optimizerFileFor } from '../trainer/checkpointFiles';
@@ -35,7 +35,7 @@ export class RunService {
       events: EventBus;
       launchTrainer: TrainerLauncher;
       dataDir: string;
-      resourcesDir: string;
+      bases: BaseFolders;
     },
   ) {}
 
@@ -45,7 +45,7 @@ export class RunService {
     const data = datasets.loadTrainData(dataset.id);
     const chosen = input.preset === 'few-shot' ? fewShotConfig(profileTrainData(data)) : {};
     const config = resolveTrainConfig(input.preset, input.overrides, chosen);
-    checkBaseFitsTask(config, data.task);
+    checkBaseFitsTask(config, data.task, this.deps.bases);
     const run = store.create({ datasetId: dataset.id, task: data.task, preset: input.preset, config, hostPid: process.pid });
     this.launch(run.id, { config, data, startedMs: Date.now(), lastStep: 0 });
     return store.summary(run.id);
@@ -90,7 +90,7 @@ export class RunService {
     conn.onMessage((raw) => this.onTrainerMessage(runId, raw));
     conn.onExit((exit) => this.onTrainerExit(runId, exit));
     const { config, data } = o;
-    const basePath = config.base === 'scratch' ? undefined : builtinModelPath(this.deps.resourcesDir, config.base);
+    const basePath = this.deps.bases.pathOf(config.base) ?? undefined;
     const start: HostMessage = { type: 'start', runId, config, data, checkpointDir, ...(basePath ? { basePath } : {}), ...(o.resumeFrom ? { resumeFrom: o.resumeFrom } : {}) };
     conn.send(start);
     this.push(runId, true);
@@ -248,7 +248,13 @@ export class RunService {
 }
 
 /** A base model trains one kind of task; say so before a process starts rather than fail inside it. */
-export function checkBaseFitsTask(config: TrainConfig, task: 'generate' | 'classify'): void {
+export function checkBaseFitsTask(config: TrainConfig, task: 'generate' | 'classify', bases: BaseFolders): void {
+  if (isImportedModel(config.base)) {
+    bases.pathOf(config.base); // not-found for an unknown id
+    if (bases.imported.arch(config.base) !== 'llama') throw new TunebenchError('bad-input', `Setting 'base' is invalid: ${config.base} is an imported GPT-2, which Tunebench can run and evaluate but not fine-tune; Llama folders fine-tune.`);
+    if (task !== 'generate') throw new TunebenchError('bad-input', `Setting 'base' is invalid: ${config.base} generates text, and this dataset is labelled for classification (use glove-6b-100d or scratch).`);
+    return;
+  }
   if (config.base === 'glove-6b-100d' && task !== 'classify') {
     throw new TunebenchError('bad-input', "Setting 'base' is invalid: the glove-6b-100d encoder classifies texts, and this dataset is for text generation (use stories260k or scratch).");
   }

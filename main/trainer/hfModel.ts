@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { badInput } from '../../common/result';
 import type { LoadedGpt } from './gptInference';
 import { hfToWeights } from './llama/llamaCheckpoint';
-import type { LlamaConfig } from './llama/llama2cCheckpoint';
+import type { LlamaConfig, LlamaWeights } from './llama/llama2cCheckpoint';
 import { LlamaModel } from './llama/llamaModel';
 import { ROPE_THETA } from './llama/rope';
 import { loadSentencePieceModel } from './llama/sentencePieceModel';
@@ -28,7 +28,19 @@ export function loadHfFolder(folder: string): LoadedHf {
   throw badInput(`${folder}/config.json: model_type '${String(config.model_type)}' is not supported.`);
 }
 
+/** An HF Llama folder as llama2.c-layout config and weights plus its tokenizer (to fine-tune it or run it). */
+export function readHfLlama(folder: string): { config: LlamaConfig; weights: LlamaWeights; tokenizer: SentencePieceTokenizer } {
+  const c = JSON.parse(readFileSync(join(folder, 'config.json'), 'utf8')) as HfConfig;
+  if (c.model_type !== 'llama') throw badInput(`${folder} holds a ${String(c.model_type)} model; only Llama folders can be fine-tuned.`);
+  return llamaParts(folder, c, readSafetensors(join(folder, 'model.safetensors')).tensors);
+}
+
 function loadLlama(folder: string, c: HfConfig, tensors: ReturnType<typeof readSafetensors>['tensors']): LoadedHf {
+  const { config, weights, tokenizer } = llamaParts(folder, c, tensors);
+  return { kind: 'llama', model: new LlamaModel(config, weights), tokenizer };
+}
+
+function llamaParts(folder: string, c: HfConfig, tensors: ReturnType<typeof readSafetensors>['tensors']) {
   const eps = c.rms_norm_eps ?? 1e-5;
   const theta = c.rope_theta ?? ROPE_THETA;
   if (eps !== 1e-5 || theta !== ROPE_THETA || (c.hidden_act ?? 'silu') !== 'silu') {
@@ -46,7 +58,7 @@ function loadLlama(folder: string, c: HfConfig, tensors: ReturnType<typeof readS
   const weights = hfToWeights(config, tensors, join(folder, 'model.safetensors'));
   const tokenizer = loadSentencePieceModel(join(folder, 'tokenizer.model'));
   if (tokenizer.vocabSize !== config.vocabSize) throw badInput(`${folder}: tokenizer.model has ${tokenizer.vocabSize} pieces, config.json says vocab_size ${config.vocabSize}.`);
-  return { kind: 'llama', model: new LlamaModel(config, weights), tokenizer };
+  return { config, weights, tokenizer };
 }
 
 function loadGpt2(folder: string, c: HfConfig, tensors: ReturnType<typeof readSafetensors>['tensors']): LoadedHf {

@@ -1,5 +1,6 @@
 // One trainer session: wait for `start`, choose a backend, prepare data, build the model, train, report. All message
 // traffic goes through a TrainerChannel, so the process entry (worker.ts) and tests drive the same code.
+import { isImportedModel } from '../../common/config';
 import { hostMessageSchema, type HostMessage, type TrainerMessage } from '../../common/protocol';
 import { TunebenchError } from '../../common/result';
 import { selectBackend as defaultSelectBackend, type SelectedBackend } from './backend';
@@ -40,7 +41,7 @@ export type RunTrainer = (start: StartMessage, hooks: RunHooks) => Promise<{ sta
 /** From scratch: the GPT-2-layout char model; from a built-in base: that base's own trainer. */
 function trainerFor(base: StartMessage['config']['base']): RunTrainer {
   if (base === 'glove-6b-100d') return trainFewShotRun;
-  if (base === 'stories260k') return fineTuneLlamaRun;
+  if (base === 'stories260k' || isImportedModel(base)) return fineTuneLlamaRun; // imported folders are Llama (checked by the host)
   return trainScratchRun;
 }
 

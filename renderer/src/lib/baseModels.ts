@@ -1,6 +1,6 @@
 // Built-in base models and training methods as the Model screen explains them. `models.list` supplies the real
 // names, sizes and descriptions; FALLBACK_MODELS stands in until it answers (or where it fails).
-import { BASE_MODELS, TRAIN_METHODS, type BaseModel, type TrainMethod } from '../../../common/config';
+import { BASE_MODELS, TRAIN_METHODS, type TrainMethod } from '../../../common/config';
 import type { ModelInfo } from '../../../common/evaluation';
 import type { Task } from '../../../common/protocol';
 
@@ -20,16 +20,20 @@ export const METHOD_HELP: Record<TrainMethod, { label: string; text: string }> =
 
 export const METHODS: readonly TrainMethod[] = TRAIN_METHODS;
 
-/** The models to offer, in BASE_MODELS order: models.list's entries where it answered, else the fallbacks. */
+/**
+ * The models to offer, in BASE_MODELS order (models.list's entries where it answered, else the fallbacks), then the
+ * imported folders, which fine-tune and generate like stories260K.
+ */
 export function baseChoices(listed: readonly ModelInfo[] | null): ModelInfo[] {
-  return BASE_MODELS.map((id) => listed?.find((m) => m.id === id) ?? FALLBACK_MODELS.find((m) => m.id === id)!);
+  const builtin = BASE_MODELS.map((id) => listed?.find((m) => m.id === id) ?? FALLBACK_MODELS.find((m) => m.id === id)!);
+  return [...builtin, ...(listed ?? []).filter((m) => m.imported)];
 }
 
-export const modelName = (id: BaseModel, listed: readonly ModelInfo[] | null): string =>
+export const modelName = (id: string, listed: readonly ModelInfo[] | null): string =>
   baseChoices(listed).find((m) => m.id === id)?.name ?? id;
 
 /** Why `base` cannot train on a dataset of `task`, in one sentence; null when it can (or the task is unknown). */
-export function baseTaskError(base: BaseModel, task: Task | null, listed: readonly ModelInfo[] | null): string | null {
+export function baseTaskError(base: string, task: Task | null, listed: readonly ModelInfo[] | null): string | null {
   if (!task) return null;
   const info = baseChoices(listed).find((m) => m.id === base);
   if (!info || info.tasks.includes(task)) return null;

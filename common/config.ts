@@ -41,6 +41,8 @@ export const trainConfigShape = {
   nHead: int(1, 64).default(4), // attention heads; dModel must divide by it
   dModel: int(8, 4096).default(64), // width of the residual stream
   contextLength: int(4, 4096).default(64), // tokens a model sees at once (T)
+  tokenizer: z.enum(['char', 'bpe']).default('char'), // from scratch: characters, or byte-level BPE trained on the data
+  vocabSize: int(260, 65_536).default(512), // bpe: vocabulary size to train (256 bytes + merges + <pad>, <unk>)
   dropout: z.number().min(0).max(0.9).default(0), // on attention output and MLP output
   // optimisation: Adam
   steps: int(1, 10_000_000).default(150), // optimizer steps
@@ -100,7 +102,7 @@ export const presetNameSchema = z.enum(PRESET_NAMES);
 
 export type Overrides = Record<string, string | number | boolean>;
 
-const STRING_SETTINGS = new Set<string>(['backend', 'base', 'method', 'schedule', 'loraTargets']);
+const STRING_SETTINGS = new Set<string>(['backend', 'base', 'method', 'schedule', 'loraTargets', 'tokenizer']);
 
 /** Turns `key=value` strings (CLI `--set`) into overrides, typed by the config field they name. */
 export function parseSetArgs(pairs: readonly string[]): Overrides {

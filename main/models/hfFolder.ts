@@ -1,10 +1,12 @@
 // Checking a Hugging Face-style model folder before it is imported, from its config.json, the header of its
 // model.safetensors and its tokenizer file, without loading the weights. Supported: Llama (LlamaForCausalLM, with a
-// SentencePiece tokenizer.model) and GPT-2 (GPT2LMHeadModel, with a character tokenizer.json as Tunebench exports).
+// SentencePiece tokenizer.model) and GPT-2 (GPT2LMHeadModel, with a byte-level BPE or Tunebench's character
+// tokenizer.json).
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput } from '../../common/result';
 import { readSafetensorsHeader } from '../trainer/safetensors';
+import { tokenizerFromJson } from '../trainer/tokenizers';
 
 export interface HfFolderInfo {
   arch: 'llama' | 'gpt2';
@@ -71,7 +73,7 @@ export function inspectHfFolder(folder: string): HfFolderInfo {
   }
   const tokenizer = arch === 'llama' ? 'tokenizer.model' : 'tokenizer.json';
   if (!existsSync(join(folder, tokenizer))) throw badInput(`${folder} has no ${tokenizer}, which a ${arch} model needs here.`);
-  if (arch === 'gpt2') checkCharTokenizer(join(folder, tokenizer));
+  if (arch === 'gpt2') checkGpt2Tokenizer(join(folder, tokenizer));
 
   const header = readSafetensorsHeader(weightsFile);
   const have = new Map(header.tensors.map((t) => [arch === 'gpt2' ? gpt2Name(t.name) : t.name, t]));
@@ -85,14 +87,14 @@ export function inspectHfFolder(folder: string): HfFolderInfo {
   return { arch, config, parameters, files: ['config.json', 'model.safetensors', tokenizer, ...extra] };
 }
 
-function checkCharTokenizer(file: string): void {
-  let json: { model?: { type?: string; vocab?: unknown } };
+function checkGpt2Tokenizer(file: string): void {
+  let json: unknown;
   try {
     json = JSON.parse(readFileSync(file, 'utf8'));
   } catch {
     throw badInput(`${file} is not valid JSON.`);
   }
-  if (json.model?.type !== 'WordLevel' || typeof json.model.vocab !== 'object') {
-    throw badInput(`${file}: a ${json.model?.type ?? 'unknown'} tokenizer; GPT-2 folders import with Tunebench's character tokenizer (WordLevel) for now.`);
-  }
+  const model = (json as { model?: { type?: string } }).model;
+  if (model?.type === 'WordLevel') return; // Tunebench's character vocabulary
+  tokenizerFromJson(json); // a BPE tokenizer.json, or one clear sentence naming the part that is not supported
 }

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import type { ExportResult } from '../../common/evaluation';
 import { badInput } from '../../common/result';
 import { CHECKPOINT_FORMAT } from '../trainer/checkpointFiles';
+import { hfTokenizerJson, modelTokenizerFromJson } from '../trainer/modelTokenizer';
 import { readSafetensors, writeSafetensors, type NamedArray } from '../trainer/safetensors';
 import type { BaseFolders } from '../models/baseFolders';
 import type { RunStore } from './runStore';
@@ -72,7 +73,7 @@ export class ExportService {
         },
         // HF's GPT2 modules live under "transformer."; the classification head keeps its own name
         tensors: tensors.map((t) => ({ ...t, name: t.name.startsWith('classifier.') ? t.name : `transformer.${t.name}` })),
-        files: { 'tokenizer.json': JSON.stringify(charTokenizerJson(meta('tokenizer').vocab as string[]), null, 2) },
+        files: { 'tokenizer.json': JSON.stringify(hfTokenizerJson(modelTokenizerFromJson(meta('tokenizer'))), null, 2) },
       };
     }
     const baseDir = this.deps.bases.pathOf(base);
@@ -93,19 +94,6 @@ export class ExportService {
     }
     throw badInput(`${checkpoint} is not a checkpoint Tunebench can export (format '${metadata.format ?? 'none'}').`);
   }
-}
-
-/** A Hugging Face tokenizer.json for a character vocabulary: every character its own token, <unk> for the rest. */
-function charTokenizerJson(vocab: string[]) {
-  return {
-    version: '1.0',
-    added_tokens: [0, 1].map((id) => ({ id, content: vocab[id], single_word: false, lstrip: false, rstrip: false, normalized: false, special: true })),
-    normalizer: null,
-    pre_tokenizer: { type: 'Split', pattern: { Regex: '.' }, behavior: 'Isolated', invert: false },
-    post_processor: null,
-    decoder: { type: 'Fuse' },
-    model: { type: 'WordLevel', vocab: Object.fromEntries(vocab.map((t, i) => [t, i])), unk_token: vocab[1] },
-  };
 }
 
 function writeFiles(dir: string, files: ExportPlan['files']): void {

@@ -9,7 +9,7 @@ import { badInput } from '../../common/result';
 import { CHECKPOINT_FORMAT, checkpointFileName, optimizerFileFor } from './checkpointFiles';
 import { readSafetensors, writeSafetensors, type NamedArray } from './safetensors';
 import * as tf from './tfjs';
-import type { CharTokenizer } from './tokenizer';
+import type { ModelTokenizer } from './modelTokenizer';
 
 
 export interface CheckpointInfo {
@@ -23,7 +23,7 @@ export interface CheckpointContext {
   config: TrainConfig;
   task: Task;
   labels: readonly string[];
-  tokenizer: CharTokenizer;
+  tokenizer: ModelTokenizer;
 }
 
 

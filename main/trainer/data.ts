@@ -6,7 +6,7 @@ import type { TrainConfig } from '../../common/config';
 import type { TrainData } from '../../common/protocol';
 import { badInput } from '../../common/result';
 import { rngFor, shuffle, type Rng } from './rng';
-import { CharTokenizer } from './tokenizer';
+import { fitTokenizer, type ModelTokenizer } from './modelTokenizer';
 
 /** Next-token prediction: inputs and targets are (B, T) row-major. */
 export interface LmBatch {
@@ -30,7 +30,7 @@ export interface ClassBatch {
 export type Batch = LmBatch | ClassBatch;
 
 export interface PreparedData {
-  tokenizer: CharTokenizer;
+  tokenizer: ModelTokenizer;
   labels: string[]; // [] for generation
   nextTrainBatch(): Batch;
   validation: Batch[];
@@ -46,7 +46,7 @@ export function prepareData(data: TrainData, config: TrainConfig, log: LogFn): P
 
 function prepareGeneration(data: Extract<TrainData, { task: 'generate' }>, config: TrainConfig, log: LogFn): PreparedData {
   const { contextLength: T, batchSize: B, validationFraction } = config;
-  const tokenizer = CharTokenizer.fromTexts([...data.train, '\n']);
+  const tokenizer = fitTokenizer([...data.train, '\n'], config);
   let train = tokenizer.encode(data.train.join('\n'));
   let validation = tokenizer.encode(data.validation.join('\n'));
   if (validation.length < T + 1) {
@@ -104,7 +104,7 @@ function prepareClassification(data: Extract<TrainData, { task: 'classify' }>, c
   check(data.validation, 'Validation');
   if (data.train.length === 0) throw badInput('The dataset has no training rows to classify.');
 
-  const tokenizer = CharTokenizer.fromTexts(data.train.map((r) => r.text));
+  const tokenizer = fitTokenizer(data.train.map((r) => r.text), config);
   let cut = 0;
   const encode = (row: { text: string; label: number }): EncodedRow => {
     const ids = tokenizer.encode(row.text);

@@ -7,11 +7,11 @@ import { CHECKPOINT_FORMAT } from './checkpoint';
 import { oneHotFloat } from './layers';
 import { GptModel, type ModelShape } from './model';
 import { readSafetensors } from './safetensors';
-import { CharTokenizer } from './tokenizer';
+import { modelTokenizerFromJson, type ModelTokenizer } from './modelTokenizer';
 
 export interface LoadedGpt {
   model: GptModel;
-  tokenizer: CharTokenizer;
+  tokenizer: ModelTokenizer;
   task: Task;
   labels: string[];
 }
@@ -27,7 +27,7 @@ export function loadGptCheckpoint(path: string): LoadedGpt {
     if (!stored) throw badInput(`${path} has no tensor '${name}'.`);
     tf.tidy(() => variable.assign(tf.tensor(stored.data, stored.shape, 'float32')));
   }
-  return { model, tokenizer: CharTokenizer.fromJson(JSON.parse(metadata.tokenizer)), task: shape.task, labels: JSON.parse(metadata.labels ?? '[]') };
+  return { model, tokenizer: modelTokenizerFromJson(JSON.parse(metadata.tokenizer)), task: shape.task, labels: JSON.parse(metadata.labels ?? '[]') };
 }
 
 /** Next-token logits after `ids` (the last contextLength of them): (V). */

@@ -1,6 +1,6 @@
 // Loading a Hugging Face-style folder (checked when it was imported, main/models/hfFolder.ts) for inference: a Llama
 // (LlamaForCausalLM names, rotate-half q/k rows permuted back for our adjacent-pair RoPE) with its SentencePiece
-// tokenizer.model, or a GPT-2 (Conv1D names, with or without "transformer.") with a character tokenizer.json.
+// tokenizer.model, or a GPT-2 (Conv1D names, with or without "transformer.") with a BPE or character tokenizer.json.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { badInput } from '../../common/result';
@@ -14,6 +14,7 @@ import type { SentencePieceTokenizer } from './llama/sentencePieceTokenizer';
 import { GptModel } from './model';
 import { readSafetensors } from './safetensors';
 import * as tf from './tfjs';
+import { modelTokenizerFromJson, type ModelTokenizer } from './modelTokenizer';
 import { CharTokenizer, PAD, UNK } from './tokenizer';
 
 type HfConfig = Record<string, number | string | boolean | unknown>;
@@ -62,10 +63,7 @@ function llamaParts(folder: string, c: HfConfig, tensors: ReturnType<typeof read
 }
 
 function loadGpt2(folder: string, c: HfConfig, tensors: ReturnType<typeof readSafetensors>['tensors']): LoadedHf {
-  const tokenizerJson = JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')) as { model: { vocab: Record<string, number> } };
-  const vocab: string[] = [];
-  for (const [token, id] of Object.entries(tokenizerJson.model.vocab)) vocab[id] = token;
-  if (vocab[0] !== PAD || vocab[1] !== UNK) throw badInput(`${folder}/tokenizer.json: a character vocabulary must start with ${PAD} and ${UNK}.`);
+  const tokenizer = gpt2Tokenizer(folder);
   const shape = {
     task: 'generate' as const,
     vocabSize: c.vocab_size as number,
@@ -83,5 +81,15 @@ function loadGpt2(folder: string, c: HfConfig, tensors: ReturnType<typeof readSa
     if (!t) throw badInput(`${folder}/model.safetensors has no tensor ${name}.`);
     tf.tidy(() => variable.assign(tf.tensor(t.data, t.shape, 'float32')));
   }
-  return { kind: 'gpt', gpt: { model, tokenizer: CharTokenizer.fromJson({ type: 'char', vocab }), task: 'generate', labels: [] } };
+  return { kind: 'gpt', gpt: { model, tokenizer, task: 'generate', labels: [] } };
+}
+
+/** Tunebench's character vocabulary (a WordLevel tokenizer.json), or any BPE tokenizer.json (GPT-2's own). */
+function gpt2Tokenizer(folder: string): ModelTokenizer {
+  const json = JSON.parse(readFileSync(join(folder, 'tokenizer.json'), 'utf8')) as { model: { type: string; vocab: Record<string, number> } };
+  if (json.model.type !== 'WordLevel') return modelTokenizerFromJson({ type: 'bpe', tokenizer: json });
+  const vocab: string[] = [];
+  for (const [token, id] of Object.entries(json.model.vocab)) vocab[id] = token;
+  if (vocab[0] !== PAD || vocab[1] !== UNK) throw badInput(`${folder}/tokenizer.json: a character vocabulary must start with ${PAD} and ${UNK}.`);
+  return CharTokenizer.fromJson({ type: 'char', vocab });
 }

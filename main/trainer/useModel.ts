@@ -29,31 +29,44 @@ export function scoreWith(model: LoadedModel, texts: string[]): { loss: number; 
   throw cannot(model, 'score text: it is a classifier');
 }
 
-/** Character-level continuation: sample, stream, stop at maxTokens or a stop string (no end-of-text token). */
+/**
+ * Continuation with a scratch GPT (characters or BPE): sample, stream, stop at maxTokens or a stop string (no
+ * end-of-text token). Text is decoded from all generated ids and streamed as it grows, holding back a trailing
+ * U+FFFD that the next byte-level token may complete.
+ */
 function generateGpt(gpt: LoadedGpt, request: GenerateRequest, onToken: (text: string) => void): GenerateResult {
   const ids = Array.from(gpt.tokenizer.encode(request.prompt));
   if (!ids.length) ids.push(gpt.tokenizer.encode('\n')[0] ?? gpt.tokenizer.unkId); // start from a line break
   const rng = rngFor(request.seed, 'generate');
   const stopper = new StopMatcher(request.stop);
+  const generated: number[] = [];
+  let decoded = 0; // characters of the generated text already passed to the stop matcher
   let text = '';
   const show = (piece: string) => {
     if (!piece) return;
     text += piece;
     onToken(piece);
   };
-  let tokens = 0;
   let stopReason: GenerateResult['stopReason'] = 'maxTokens';
-  while (tokens < request.maxTokens) {
+  while (generated.length < request.maxTokens) {
     const next = sampleToken(gptNextLogits(gpt, ids), request, rng);
     ids.push(next);
-    tokens++;
-    const step = stopper.push(gpt.tokenizer.decode([next]));
+    generated.push(next);
+    const all = gpt.tokenizer.decode(generated);
+    const ready = all.endsWith('\uFFFD') ? all.length - 1 : all.length;
+    const step = stopper.push(all.slice(decoded, ready));
+    decoded = Math.max(decoded, ready);
     show(step.emit);
     if (step.stopped) {
       stopReason = 'stop';
       break;
     }
   }
-  if (stopReason !== 'stop') show(stopper.flush());
-  return { text, tokens, stopReason };
+  if (stopReason !== 'stop') {
+    const step = stopper.push(gpt.tokenizer.decode(generated).slice(decoded));
+    show(step.emit);
+    if (step.stopped) stopReason = 'stop';
+    else show(stopper.flush());
+  }
+  return { text, tokens: generated.length, stopReason };
 }

@@ -33,10 +33,10 @@ describe('models import', () => {
     expect(out.text.trimEnd()).toBe(readFileSync(join(STORIES, 'greedy_t0_255steps_from_BOS.txt'), 'utf8').trimEnd());
   });
 
-  it('imports a GPT-2 folder Tunebench exported; it generates what the run generates', () => {
+  it('trains a scratch model on a BPE vocabulary fitted to the data; its export imports and generates what the run generates', () => {
     const dataDir = tempDir();
     const file = writeFixture(tempDir(), 'corpus.txt', `${corpusLines(150).join('\n')}\n`);
-    const run = tunebenchJson<{ runId: string }>(dataDir, ['train', '--dataset', file, '--preset', 'quick', '--set', 'steps=20', '--set', 'nLayer=1', '--set', 'dModel=32', '--set', 'contextLength=32']);
+    const run = tunebenchJson<{ runId: string }>(dataDir, ['train', '--dataset', file, '--preset', 'quick', '--set', 'steps=20', '--set', 'nLayer=1', '--set', 'dModel=32', '--set', 'contextLength=32', '--set', 'tokenizer=bpe', '--set', 'vocabSize=300']);
     const exported = tunebenchJson<ExportResult>(dataDir, ['export', run.runId]);
     const model = tunebenchJson<ModelInfo>(dataDir, ['models', 'import', exported.dir]);
     const args = ['--prompt', 'the cat', '--temperature', '0', '--max-tokens', '30'];
@@ -44,6 +44,9 @@ describe('models import', () => {
     const fromImport = tunebenchJson<GenerateResult>(dataDir, ['generate', model.id, ...args]);
     expect(fromImport.text).toBe(fromRun.text);
     expect(fromRun.tokens).toBe(30);
+    const tokenizer = JSON.parse(readFileSync(join(exported.dir, 'tokenizer.json'), 'utf8')) as { model: { type: string; vocab: object } };
+    expect(tokenizer.model.type).toBe('BPE');
+    expect(Object.keys(tokenizer.model.vocab)).toHaveLength(300);
   });
 
   it('refuses a folder without its tokenizer in one sentence and keeps nothing', () => {

@@ -36,7 +36,7 @@ export function enumChoices(key: TrainConfigKey): readonly string[] | null {
 }
 
 /** Settings typed as words rather than numbers, sent as strings. */
-export const STRING_KEYS: ReadonlySet<TrainConfigKey> = new Set(CONFIG_KEYS.filter((key) => enumChoices(key) !== null));
+export const STRING_KEYS: ReadonlySet<TrainConfigKey> = new Set([...CONFIG_KEYS.filter((key) => enumChoices(key) !== null), 'base' as const]);
 
 /**
  * The full config a preset resolves to before any edit. `chosen` is what the preset picks from the dataset

@@ -32,6 +32,8 @@ export const FIELD_GROUPS: readonly FieldGroup[] = [
       { key: 'nHead', label: 'Attention heads', help: 'Attention patterns per layer, in parallel; the width must divide by it.' },
       { key: 'dModel', label: 'Width', help: 'Size of each token’s vector in the residual stream (dModel).' },
       { key: 'contextLength', label: 'Context length', unit: 'tokens', help: 'Tokens the model sees at once when predicting the next.' },
+      { key: 'tokenizer', label: 'Tokenizer', help: 'From scratch: one token per character, or a byte-level BPE vocabulary trained on your data.' },
+      { key: 'vocabSize', label: 'BPE vocabulary', unit: 'tokens', help: 'BPE: vocabulary size to train (256 bytes, merges, and <pad>, <unk>).' },
       { key: 'dropout', label: 'Dropout', help: 'Share of activations zeroed while training (0–0.9) to curb overfitting.' },
     ],
   },

@@ -7,7 +7,9 @@ import { join } from 'node:path';
 import type { ExportResult } from '../../common/evaluation';
 import { badInput } from '../../common/result';
 import { CHECKPOINT_FORMAT } from '../trainer/checkpointFiles';
+import { loadSentencePieceModel } from '../trainer/llama/sentencePieceModel';
 import { hfTokenizerJson, modelTokenizerFromJson } from '../trainer/modelTokenizer';
+import { SentencePieceTextTokenizer } from '../trainer/tokenizers/sentencePieceAdapter';
 import { readSafetensors, writeSafetensors, type NamedArray } from '../trainer/safetensors';
 import type { BaseFolders } from '../models/baseFolders';
 import type { RunStore } from './runStore';
@@ -79,10 +81,17 @@ export class ExportService {
     const baseDir = this.deps.bases.pathOf(base);
     const notices = baseDir ? Object.fromEntries(readdirSync(baseDir).filter((f) => /^(NOTICE|LICENSE)/i.test(f)).map((f) => [f, { copyFrom: join(baseDir, f) }])) : {};
     if (metadata.format === 'tunebench-llama-v1' && baseDir) {
+      const tokenizerModel = join(baseDir, existsSync(join(baseDir, 'tokenizer.model')) ? 'tokenizer.model' : 'tok512.model');
       return {
         config: { ...meta('llama'), tunebench: { format: metadata.format, step: Number(metadata.step), base, trained: meta('config') } },
         tensors,
-        files: { 'tokenizer.model': { copyFrom: join(baseDir, existsSync(join(baseDir, 'tokenizer.model')) ? 'tokenizer.model' : 'tok512.model') }, 'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'LlamaTokenizer', add_bos_token: true, add_eos_token: false }), ...notices },
+        files: {
+          'tokenizer.model': { copyFrom: tokenizerModel },
+          // the same vocabulary as a tokenizer.json (SentencePiece-style BPE with byte fallback) for HF's fast tokenizers
+          'tokenizer.json': JSON.stringify(new SentencePieceTextTokenizer(loadSentencePieceModel(tokenizerModel)).toJson()),
+          'tokenizer_config.json': JSON.stringify({ tokenizer_class: 'LlamaTokenizer', add_bos_token: true, add_eos_token: false }),
+          ...notices,
+        },
       };
     }
     if (metadata.format === 'tunebench-fewshot-v1') {

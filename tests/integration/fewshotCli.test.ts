@@ -120,7 +120,7 @@ describe('few-shot and models through the CLI', () => {
     expect(out.tokens).toBeGreaterThan(0);
 
     const exported = tunebenchJson<ExportResult>(dataDir, ['export', run.runId, '--format', 'safetensors']);
-    expect(exported.files.map((f) => f.name)).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.model']));
+    expect(exported.files.map((f) => f.name)).toEqual(expect.arrayContaining(['config.json', 'model.safetensors', 'tokenizer.model', 'tokenizer.json']));
     if (!hasTorch) return;
     const ids = [1, 403, 407, 261, 378, 442, 267, 370, 280];
     const checkpoint = tunebenchJson<RunDetail>(dataDir, ['runs', 'show', run.runId]).checkpoints.at(-1)!.path;

@@ -1,25 +1,26 @@
-// The training loop: Adam with linear warmup then cosine decay to 10% of peak, global-norm gradient clipping,
-// metrics every logEvery steps, validation every evalEvery steps and at the end, checkpoints through a callback.
-// Each step leaves no tensors behind (tf.memory().numTensors is flat once Adam has made its moment variables), and
-// the loop yields to the event loop between steps so pause / resume / cancel messages are handled promptly.
+// The training loop: AdamW on the schedule of optimizer.ts (warmup, then cosine / linear / constant), gradient
+// accumulation over gradAccumulation micro-batches, global-norm clipping, label smoothing in the training loss, metrics
+// every logEvery steps, validation (plain cross-entropy) every evalEvery steps and at the end, early stopping on
+// val_loss (a resumed run counts evaluations without improvement afresh), checkpoints through a callback. Each step
+// leaves no tensors behind (tf.memory().numTensors is flat once Adam has made its moment variables), and the loop
+// yields to the event loop between steps so pause / resume / cancel messages are handled promptly.
 import * as tf from './tfjs';
 import type { TrainConfig } from '../../common/config';
 import type { Batch, PreparedData } from './data';
 import type { GptModel } from './model';
 import { batchLoss, evaluate } from './objective';
-import { rngFor, type Rng } from './rng';
+import { AdamW, EarlyStopping, learningRateAt } from './optimizer';
+import { rngFor } from './rng';
 import type { NamedArray } from './safetensors';
 
-const ADAM_BETA1 = 0.9;
-const ADAM_BETA2 = 0.99; // nanoGPT's choice for small batches
-const ADAM_EPSILON = 1e-8;
-const FINAL_LR_FRACTION = 0.1;
+export { learningRateAt };
 
 export interface TrainHooks {
   /** Metric points for a step: loss, lr, grad_norm, tokens_per_s and/or val_loss, val_accuracy. */
   onMetrics?(step: number, values: Record<string, number>): void;
   /**
-   * Called every checkpointEvery steps (if > 0) and after the last step of a completed run, with Adam's moments
+   * Called every checkpointEvery steps (if > 0) and after the last step of a completed run (also one that stopped
+   * early), with Adam's moments
    * (m.<param>, v.<param>) so the run can be resumed from this step.
    */
   onCheckpoint?(step: number, optimizerState: NamedArray[]): void | Promise<void>;
@@ -41,93 +42,34 @@ export interface TrainOptions extends TrainHooks {
 }
 
 export interface TrainResult {
+  /** 'completed' also when early stopping ended the run before config.steps. */
   status: 'completed' | 'cancelled';
   /** Last completed step (0 when none ran). */
   step: number;
-}
-
-/** Learning rate for step s (1-based): linear warmup over warmupSteps, then cosine to 10% of peak at the end. */
-export function learningRateAt(step: number, config: Pick<TrainConfig, 'learningRate' | 'warmupSteps' | 'steps'>): number {
-  const { learningRate: peak, warmupSteps: warmup, steps } = config;
-  if (step <= warmup) return (peak * step) / warmup;
-  const progress = steps > warmup ? Math.min(1, (step - warmup) / (steps - warmup)) : 1;
-  const floor = peak * FINAL_LR_FRACTION;
-  return floor + 0.5 * (peak - floor) * (1 + Math.cos(Math.PI * progress));
+  /** Set when early stopping ended the run: the step with the lowest val_loss and that loss. */
+  stoppedEarly?: { bestStep: number; bestValLoss: number };
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
-interface StepTensors {
-  loss: tf.Scalar;
-  gradNorm: tf.Scalar; // before clipping
-}
-
-/** One optimizer step; the caller disposes the two scalars it returns. */
-function trainStep(model: GptModel, optimizer: tf.Optimizer, batch: Batch, rng: Rng, gradClip: number): StepTensors {
-  const vars = [...model.params.values()];
-  const { value: loss, grads } = tf.variableGrads(() => batchLoss(model, batch, rng), vars);
-  const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
-  if (gradClip > 0) {
-    // scale = min(1, clip / norm), kept on the device: no sync needed on a GPU
-    const clipped = tf.tidy(() => {
-      const scale = tf.minimum(1, tf.div(gradClip, tf.add(gradNorm, 1e-6)));
-      const out: tf.NamedTensorMap = {};
-      for (const [name, g] of Object.entries(grads)) out[name] = tf.mul(g, scale);
-      return out;
-    });
-    optimizer.applyGradients(clipped);
-    tf.dispose(clipped);
-  } else {
-    optimizer.applyGradients(grads);
-  }
-  tf.dispose(grads);
-  return { loss: loss as tf.Scalar, gradNorm };
-}
-
-/** Adam's moment estimates by parameter name, read back from the backend. */
-async function optimizerState(optimizer: tf.Optimizer, names: readonly string[]): Promise<NamedArray[]> {
-  const all = await optimizer.getWeights(); // [iterations, m₀…mₙ, v₀…vₙ] in parameter order
-  all[0].tensor.dispose(); // a fresh scalar made by getWeights
-  const weights = all.slice(1);
-  if (weights.length !== 2 * names.length) return [];
-  return Promise.all(
-    weights.map(async ({ tensor }, i) => ({
-      name: `${i < names.length ? 'm' : 'v'}.${names[i % names.length]}`,
-      shape: tensor.shape,
-      data: (await tensor.data()) as Float32Array,
-    })),
-  );
-}
-
-/** Puts saved moments back as they were after `step` steps (tfjs rebuilds its bias corrections from the count). */
-async function restoreOptimizer(optimizer: tf.Optimizer, names: readonly string[], saved: { step: number; optimizerState: NamedArray[] }): Promise<void> {
-  const byName = new Map(saved.optimizerState.map((t) => [t.name, t]));
-  const moments = ['m', 'v'].flatMap((kind) =>
-    names.map((name) => {
-      const t = byName.get(`${kind}.${name}`);
-      if (!t) throw new Error(`The checkpoint's optimizer state has no '${kind}.${name}'; it cannot be resumed.`);
-      return { name: `${name}/${kind}`, tensor: tf.tensor(t.data, t.shape, 'float32') };
-    }),
-  );
-  // tfjs sets accBeta = beta^(iterations + 1), the value after `iterations` steps
-  const iterations = tf.scalar(saved.step, 'int32');
-  await optimizer.setWeights([{ name: 'iter', tensor: iterations }, ...moments]);
-  tf.dispose([iterations, ...moments.map((m) => m.tensor)]);
-}
+/**
+ * Weight decay applies to matrices only: not to LayerNorm gains, biases, or the embedding tables (wte, tied to the LM
+ * head, and wpe), whose rows for rare tokens or late positions get no gradient most steps and would only shrink.
+ */
+export const decaysGptWeight = (name: string, variable: tf.Variable): boolean => variable.rank === 2 && name !== 'wte.weight' && name !== 'wpe.weight';
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { model, data, config } = opts;
   const now = opts.now ?? (() => performance.now());
-  const optimizer = tf.train.adam(learningRateAt(1, config), ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
-  const setLearningRate = (lr: number) => {
-    (optimizer as unknown as { learningRate: number }).learningRate = lr; // read by every applyGradients
-  };
-  const names = [...model.params.keys()];
+  const optimizer = new AdamW(model.params, config, decaysGptWeight);
+  const micro = config.gradAccumulation;
+  const stopping = new EarlyStopping(config.earlyStoppingPatience);
 
   let step = 0;
   if (opts.resume) {
-    await restoreOptimizer(optimizer, names, opts.resume);
-    for (; step < opts.resume.step; step++) data.nextTrainBatch(); // the batches those steps drew, so the next ones match
+    await optimizer.restore(opts.resume);
+    // the batches those steps drew, so the next ones match
+    for (; step < opts.resume.step; step++) for (let i = 0; i < micro; i++) data.nextTrainBatch();
   }
   let windowStart = now();
   let windowTokens = 0;
@@ -144,13 +86,14 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
 
       const s = step + 1;
       const lr = learningRateAt(s, config);
-      setLearningRate(lr);
       // dropout masks come from a stream per step, so a resumed run draws the same ones
-      const { loss, gradNorm } = trainStep(model, optimizer, data.nextTrainBatch(), rngFor(config.seed, `dropout:${s}`), config.gradClip);
+      const rng = rngFor(config.seed, `dropout:${s}`);
+      const batches: Batch[] = Array.from({ length: micro }, () => data.nextTrainBatch());
+      const { loss, gradNorm } = optimizer.step((i) => batchLoss(model, batches[i], rng, config.labelSmoothing), lr);
       step = s;
-      windowTokens += data.tokensPerBatch;
+      windowTokens += data.tokensPerBatch * micro;
 
-      const isLast = s === config.steps;
+      let isLast = s === config.steps;
       const values: Record<string, number> = {};
       try {
         if (s === 1 || s % config.logEvery === 0 || isLast) {
@@ -168,11 +111,20 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
       }
 
       const busyFrom = now();
-      if (s % config.evalEvery === 0 || isLast) Object.assign(values, await evaluate(model, data.validation));
-      if (Object.keys(values).length > 0) opts.onMetrics?.(s, values);
-      if ((config.checkpointEvery > 0 && s % config.checkpointEvery === 0) || isLast) {
-        if (opts.onCheckpoint) await opts.onCheckpoint(s, await optimizerState(optimizer, names));
+      let stopsEarly = false;
+      if (s % config.evalEvery === 0 || isLast) {
+        Object.assign(values, await evaluate(model, data.validation));
+        stopsEarly = stopping.observe(s, values.val_loss) && !isLast;
       }
+      if (Object.keys(values).length > 0) opts.onMetrics?.(s, values);
+      if (stopsEarly) {
+        opts.onLog?.('info', stopping.message(s));
+        isLast = true;
+      }
+      if ((config.checkpointEvery > 0 && s % config.checkpointEvery === 0) || isLast) {
+        if (opts.onCheckpoint) await opts.onCheckpoint(s, await optimizer.state());
+      }
+      if (stopsEarly) return { status: 'completed', step, stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
       windowStart += now() - busyFrom; // evaluation and checkpoints do not count against throughput
     }
     return { status: 'completed', step };

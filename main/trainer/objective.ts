@@ -1,5 +1,6 @@
 // What the model is trained and evaluated on: mean softmax cross-entropy of next-token logits (generation) or class
-// logits (classification), and the validation metrics computed from the fixed validation batches.
+// logits (classification), with optional label smoothing in training, and the validation metrics computed from the
+// fixed validation batches (always plain cross-entropy, so val_loss is comparable across runs and settings).
 import * as tf from './tfjs';
 import type { Batch } from './data';
 import { oneHotFloat } from './layers';
@@ -19,11 +20,14 @@ function logitsAndTargets(model: GptModel, batch: Batch, rng: Rng | null): { log
   return { logits: model.classLogits(hidden, mask), targets };
 }
 
-/** Mean cross-entropy over the batch's predictions (nats). `rng` enables dropout; null for evaluation. */
-export function batchLoss(model: GptModel, batch: Batch, rng: Rng | null): tf.Scalar {
+/**
+ * Mean cross-entropy over the batch's predictions (nats). `rng` enables dropout; null for evaluation. With
+ * labelSmoothing ε the target is (1 − ε)·one-hot + ε/K over the K classes or tokens (PyTorch's label_smoothing).
+ */
+export function batchLoss(model: GptModel, batch: Batch, rng: Rng | null, labelSmoothing = 0): tf.Scalar {
   return tf.tidy(() => {
     const { logits, targets } = logitsAndTargets(model, batch, rng);
-    return tf.losses.softmaxCrossEntropy(targets, logits, undefined, 0, tf.Reduction.MEAN) as tf.Scalar;
+    return tf.losses.softmaxCrossEntropy(targets, logits, undefined, labelSmoothing, tf.Reduction.MEAN) as tf.Scalar;
   });
 }
 

@@ -1,29 +1,30 @@
-// Fine-tuning a pretrained llama2.c model (stories260K in resources/models/stories260k) on a user's texts: every
-// weight trained, Adam (β2 0.99) with linear warmup then cosine decay (learningRateAt, shared with the char model's
-// loop), global-norm gradient clipping, optional decoupled weight decay on the matrices. Metrics: loss, lr, grad_norm,
-// tokens_per_s every logEvery steps; val_loss at step 0 (the base model), every evalEvery steps and at the end, on at
-// most evalBatches × batchSize validation rows (whole documents, so it equals scoreLlama on those texts).
+// Fine-tuning a pretrained llama2.c model (stories260K in resources/models/stories260k) on a user's texts, by one of
+// three methods: full (every weight), freeze (only the top trainLayers blocks and the final norm; the tied embedding
+// stays frozen, since it is also the input of the frozen lower blocks) or lora (low-rank adapters, lora.ts; the base
+// frozen). Optimisation is optimizer.ts's, shared with the char model's loop: AdamW (decay on matrices, not norms or
+// the embedding), the warmup + cosine / linear / constant schedule, gradAccumulation micro-batches per step, global-
+// norm clipping, label smoothing in the training loss, early stopping on val_loss. Metrics: loss, lr, grad_norm,
+// tokens_per_s every logEvery steps; val_loss (plain cross-entropy) at step 0 (the base model), every evalEvery steps
+// and at the end, on at most evalBatches × batchSize validation rows (whole documents, so it equals scoreLlama on
+// those texts). Checkpoints hold the merged weights in HF layout; a lora run also writes its adapters beside each.
 // Seeded: the same seed and backend give the same losses. config.dropout is not used (the base was trained with it,
 // but few steps on few texts do not need it). The loop yields between steps for pause / resume / cancel.
 import { join } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
 import { badInput } from '../../../common/result';
 import { checkpointFileName, type CheckpointInfo } from '../checkpoint';
-import { learningRateAt } from '../loop';
+import { AdamW, countParameters, EarlyStopping, learningRateAt } from '../optimizer';
 import { rngFor, shuffle } from '../rng';
 import * as tf from '../tfjs';
 import { writeLlamaCheckpoint } from './llamaCheckpoint';
 import { scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
-import { LlamaTrainable } from './llamaTrainable';
+import { EMBED, LlamaTrainable } from './llamaTrainable';
+import { LoraAdapters, loraFileFor, writeLoraAdapters } from './lora';
 import { meanLoss } from './score';
 import { SentencePieceTokenizer } from './sentencePieceTokenizer';
 
 /** The files of a llama2.c base folder (resources/models/stories260k). */
 export const LLAMA_BASE_FILES = { weights: 'stories260K.bin', tokenizer: 'tok512.bin' };
-
-const ADAM_BETA1 = 0.9;
-const ADAM_BETA2 = 0.99;
-const ADAM_EPSILON = 1e-8;
 
 export interface FineTuneLlamaOptions {
   basePath: string; // folder holding LLAMA_BASE_FILES
@@ -40,7 +41,10 @@ export interface FineTuneLlamaOptions {
   now?: () => number; // milliseconds, for tokens_per_s
 }
 
-export type FineTuneLlamaResult = { status: 'completed'; step: number; checkpoint: CheckpointInfo } | { status: 'cancelled'; step: number; checkpoint: null };
+/** 'completed' also when early stopping ended the run before config.steps (stoppedEarly says where the best was). */
+export type FineTuneLlamaResult =
+  | { status: 'completed'; step: number; checkpoint: CheckpointInfo; stoppedEarly?: { bestStep: number; bestValLoss: number } }
+  | { status: 'cancelled'; step: number; checkpoint: null };
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
@@ -60,37 +64,54 @@ function splitDocuments(o: FineTuneLlamaOptions, tokenizer: SentencePieceTokeniz
   return { train, validation };
 }
 
-/** One Adam step; returns the loss and the gradient norm before clipping (the caller disposes them). */
-function trainStep(model: LlamaTrainable, optimizer: tf.Optimizer, batch: LlamaBatch, config: TrainConfig, lr: number): { loss: tf.Scalar; gradNorm: tf.Scalar } {
-  const vars = [...model.params.values()];
-  const shape: [number, number] = [batch.B, batch.T];
-  const { value: loss, grads } = tf.variableGrads(
-    () => tf.tidy(() => model.lossOn(tf.tensor2d(batch.inputs, shape, 'int32'), tf.tensor2d(batch.targets, shape, 'int32'))),
-    vars,
-  );
-  const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(Object.values(grads).map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
-  const scaled = tf.tidy(() => {
-    if (config.gradClip <= 0) return { ...grads };
-    const scale = tf.minimum(1, tf.div(config.gradClip, tf.add(gradNorm, 1e-6)));
-    const out: tf.NamedTensorMap = {};
-    for (const [name, g] of Object.entries(grads)) out[name] = tf.mul(g, scale);
-    return out;
-  });
-  optimizer.applyGradients(scaled);
-  if (config.weightDecay > 0) {
-    const keep = 1 - lr * config.weightDecay;
-    for (const v of vars) if (v.rank === 2) tf.tidy(() => v.assign(tf.mul(v, keep)));
+/** Decay on the projections (and LoRA's A, B, an untied lm_head), not on norms or the embedding table. */
+export const decaysLlamaWeight = (name: string, variable: tf.Variable): boolean => variable.rank === 2 && name !== EMBED;
+
+/** What a method trains: weights by name (adapters for lora, attached to the model) and a line saying so. */
+export interface TrainedWeights {
+  params: Map<string, tf.Variable>;
+  adapters: LoraAdapters | null;
+  description: string;
+}
+
+/** Chooses the weights config.method trains; for lora, makes the adapters and attaches them (the caller disposes them). */
+export function weightsToTrain(model: LlamaTrainable, config: TrainConfig): TrainedWeights {
+  const total = model.parameterCount;
+  const share = (n: number) => `${n.toLocaleString('en-US')} of ${total.toLocaleString('en-US')} parameters (${((100 * n) / total).toFixed(1)}%)`;
+  if (config.method === 'lora') {
+    const adapters = new LoraAdapters(model, config);
+    model.setAdapter(adapters);
+    const where = config.loraTargets === 'attention' ? 'q, k, v, o' : 'q, k, v, o, gate, up, down';
+    const description = `Method lora (rank ${config.loraRank}, alpha ${config.loraAlpha}, on ${where} of every block): training ${adapters.parameterCount.toLocaleString('en-US')} adapter parameters, ${((100 * adapters.parameterCount) / total).toFixed(1)}% of the base's ${total.toLocaleString('en-US')}, which stay frozen.`;
+    return { params: adapters.params, adapters, description };
   }
-  tf.dispose([grads, scaled].flatMap((m) => Object.values(m)));
-  return { loss: loss as tf.Scalar, gradNorm };
+  if (config.method === 'freeze') {
+    const layers = Math.min(config.trainLayers, model.config.nLayers);
+    const params = model.topLayerParams(layers);
+    const capped = config.trainLayers > layers ? ` (trainLayers ${config.trainLayers} is more than the base's ${layers} blocks)` : '';
+    return { params, adapters: null, description: `Method freeze: training the top ${layers} of ${model.config.nLayers} blocks and the final norm${capped}, ${share(countParameters(params))}; the embedding and lower blocks stay frozen.` };
+  }
+  if (config.method !== 'full') throw badInput(`Training method '${config.method}' does not apply to the stories260k base; choose full, freeze or lora.`);
+  return { params: new Map(model.params), adapters: null, description: `Method full: training all ${total.toLocaleString('en-US')} parameters.` };
+}
+
+/** The micro-batches' mean next-token loss, label-smoothed as configured (no mask: training windows are full). */
+function windowLoss(model: LlamaTrainable, batch: LlamaBatch, labelSmoothing: number): tf.Scalar {
+  return tf.tidy(() => {
+    const shape: [number, number] = [batch.B, batch.T];
+    return model.lossOn(tf.tensor2d(batch.inputs, shape, 'int32'), tf.tensor2d(batch.targets, shape, 'int32'), undefined, labelSmoothing);
+  });
 }
 
 export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLlamaResult> {
   const { config } = o;
   const now = o.now ?? (() => performance.now());
   const model = LlamaTrainable.fromCheckpoint(join(o.basePath, LLAMA_BASE_FILES.weights));
-  const optimizer = tf.train.adam(learningRateAt(1, config), ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
+  let trained: TrainedWeights | null = null;
+  let optimizer: AdamW | null = null;
   try {
+    trained = weightsToTrain(model, config);
+    optimizer = new AdamW(trained.params, config, decaysLlamaWeight);
     const tokenizer = SentencePieceTokenizer.load(join(o.basePath, LLAMA_BASE_FILES.tokenizer), model.config.vocabSize);
     const { train, validation } = splitDocuments(o, tokenizer, o.onLog);
     const stream = trainingStream(train);
@@ -104,17 +125,20 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
     const nextBatch = windowSampler(stream, config.batchSize, T, config.seed);
     // Whole documents (up to the base's context), as scoreLlama scores them: val_loss = scoreLlama(validation texts).
     const validationBatches = scoringBatches(validation, model.config.seqLen, config.batchSize, config.evalBatches * config.batchSize);
-    o.onLog?.('info', `Fine-tuning ${model.parameterCount.toLocaleString('en-US')} parameters on ${stream.length.toLocaleString('en-US')} tokens from ${train.length} texts (windows of ${T}); validation: ${validation.length} texts.`);
+    o.onLog?.('info', `Fine-tuning stories260K on ${stream.length.toLocaleString('en-US')} tokens from ${train.length} texts (windows of ${T}); validation: ${validation.length} texts.`);
+    o.onLog?.('info', trained.description);
     o.onMetrics?.(0, { val_loss: meanLoss(model, validationBatches).loss });
 
-    const setLearningRate = (lr: number) => {
-      (optimizer as unknown as { learningRate: number }).learningRate = lr; // read by every applyGradients
-    };
+    const adapters = trained.adapters;
     const saveAt = (step: number): CheckpointInfo => {
       const path = join(o.checkpointDir, checkpointFileName(step));
       const metadata = { step: String(step), base: 'stories260k', config: JSON.stringify(config) };
-      return { step, path, bytes: writeLlamaCheckpoint(model, path, metadata).bytes };
+      const { bytes } = writeLlamaCheckpoint(model, path, metadata);
+      if (adapters) writeLoraAdapters(adapters, model, loraFileFor(path), { step: String(step), base: 'stories260k' });
+      return { step, path, bytes };
     };
+    const micro = config.gradAccumulation;
+    const stopping = new EarlyStopping(config.earlyStoppingPatience);
     let step = 0;
     let windowStart = now();
     let windowTokens = 0;
@@ -129,10 +153,10 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
       }
       const s = step + 1;
       const lr = learningRateAt(s, config);
-      setLearningRate(lr);
-      const { loss, gradNorm } = trainStep(model, optimizer, nextBatch(), config, lr);
+      const batches = Array.from({ length: micro }, () => nextBatch());
+      const { loss, gradNorm } = optimizer.step((i) => windowLoss(model, batches[i], config.labelSmoothing), lr);
       step = s;
-      windowTokens += config.batchSize * T;
+      windowTokens += micro * config.batchSize * T;
       const isLast = s === config.steps;
       const values: Record<string, number> = {};
       try {
@@ -148,15 +172,25 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
         tf.dispose([loss, gradNorm]);
       }
       const busyFrom = now();
-      if (s % config.evalEvery === 0 || isLast) values.val_loss = meanLoss(model, validationBatches).loss;
+      let stopsEarly = false;
+      if (s % config.evalEvery === 0 || isLast) {
+        values.val_loss = meanLoss(model, validationBatches).loss;
+        stopsEarly = stopping.observe(s, values.val_loss);
+      }
       if (Object.keys(values).length > 0) o.onMetrics?.(s, values);
       if (isLast) return { status: 'completed', step, checkpoint: saveAt(s) };
+      if (stopsEarly) {
+        o.onLog?.('info', stopping.message(s));
+        return { status: 'completed', step, checkpoint: saveAt(s), stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
+      }
       if (config.checkpointEvery > 0 && s % config.checkpointEvery === 0) o.onCheckpoint?.(saveAt(s));
       windowStart += now() - busyFrom;
     }
     return { status: 'completed', step, checkpoint: saveAt(step) }; // steps ≥ 1, so the loop returned already
   } finally {
-    optimizer.dispose();
+    optimizer?.dispose();
+    model.setAdapter(null);
+    trained?.adapters?.dispose();
     model.dispose();
   }
 }

@@ -16,7 +16,7 @@ export const LLAMA_CHECKPOINT_FORMAT = 'tunebench-llama-v1';
 const RMS_NORM_EPS = 1e-5;
 
 /** Row permutation between adjacent-pair and rotate-half RoPE layouts.  (heads·hs, cols) row-major → same shape */
-function permuteRows(w: Float32Array, heads: number, hs: number, toHf: boolean): Float32Array {
+export function permuteRows(w: Float32Array, heads: number, hs: number, toHf: boolean): Float32Array {
   const cols = w.length / (heads * hs);
   const out = new Float32Array(w.length);
   for (let h = 0; h < heads; h++) {

@@ -10,6 +10,8 @@
 // Shapes: B batch, T tokens, N = B·T, C width, H heads, Hkv KV heads, hs head size, F SwiGLU width, V vocabulary.
 // Parameters are keyed by Hugging Face Llama names; matrices are held (in, out) here (untransposed matmuls are the
 // fast path on wasm) with RoPE on adjacent pairs; llamaCheckpoint.ts converts to HF's (out, in) rotate-half layout.
+// An attached WeightAdapter (lora.ts) replaces each projection W by adapt(name, W) in the forward pass and in
+// toWeights(), so checkpoints and inference copies hold the merged weights.
 import * as tf from '../tfjs';
 import { oneHotFloat } from '../layers';
 import { loadLlama2cCheckpoint, type LlamaConfig, type LlamaWeights } from './llama2cCheckpoint';
@@ -38,6 +40,11 @@ export const LAYER_PARTS = {
 export type LayerPart = keyof typeof LAYER_PARTS;
 const MATRICES: readonly LayerPart[] = ['wq', 'wk', 'wv', 'wo', 'w1', 'w2', 'w3'];
 
+/** Changes the projection weights the forward pass uses (LoRA).  weight (in, out) → (in, out) */
+export interface WeightAdapter {
+  adapt(name: string, weight: tf.Tensor2D): tf.Tensor2D;
+}
+
 export class LlamaTrainable {
   /** Trainable weights by HF name; matrices (in, out). */
   readonly params = new Map<string, tf.Variable>();
@@ -46,6 +53,7 @@ export class LlamaTrainable {
   private readonly ropeSin: tf.Tensor2D; // (seqLen, C)
   private readonly rotateQ: tf.Tensor2D; // (C, C)
   private readonly rotateK: tf.Tensor2D; // (Hkv·hs, Hkv·hs)
+  private adapter: WeightAdapter | null = null;
 
   constructor(
     readonly config: LlamaConfig,
@@ -90,6 +98,27 @@ export class LlamaTrainable {
     return v as unknown as tf.Tensor<R>;
   }
 
+  /** Uses `adapter` for the projections from now on (null: the plain weights). It is not disposed here. */
+  setAdapter(adapter: WeightAdapter | null): void {
+    this.adapter = adapter;
+  }
+
+  /** A projection as the forward pass uses it: the variable, or the adapter's version of it. */
+  private projection(name: string): tf.Tensor2D {
+    const w = this.p<tf.Rank.R2>(name);
+    return this.adapter ? this.adapter.adapt(name, w) : w;
+  }
+
+  /** The top `n` blocks' weights and the final norm (and an untied lm_head): what the 'freeze' method trains. */
+  topLayerParams(n: number): Map<string, tf.Variable> {
+    const picked = new Map<string, tf.Variable>();
+    for (const [name, v] of this.params) {
+      const layer = /^model\.layers\.(\d+)\./.exec(name);
+      if (layer ? Number(layer[1]) >= this.config.nLayers - n : name !== EMBED) picked.set(name, v);
+    }
+    return picked;
+  }
+
   get parameterCount(): number {
     let n = 0;
     for (const v of this.params.values()) n += v.size;
@@ -104,15 +133,15 @@ export class LlamaTrainable {
 
   /**
    * Mean next-token cross-entropy (nats) over the positions where mask = 1 (all positions without a mask).
-   * inputs, targets (B, T) int32; mask (B, T) of 0/1.
+   * inputs, targets (B, T) int32; mask (B, T) of 0/1. labelSmoothing ε: targets (1 − ε)·one-hot + ε/V (training only).
    */
-  lossOn(inputs: tf.Tensor2D, targets: tf.Tensor2D, mask?: tf.Tensor2D): tf.Scalar {
+  lossOn(inputs: tf.Tensor2D, targets: tf.Tensor2D, mask?: tf.Tensor2D, labelSmoothing = 0): tf.Scalar {
     return tf.tidy(() => {
       const [B, T] = inputs.shape;
       const N = B * T;
       const logits = this.logitsFlat(inputs); // (N, V)
       const onehot = oneHotFloat(tf.reshape(targets, [N]) as tf.Tensor1D, this.config.vocabSize);
-      const perToken = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, 0, tf.Reduction.NONE); // (N)
+      const perToken = tf.losses.softmaxCrossEntropy(onehot, logits, undefined, labelSmoothing, tf.Reduction.NONE); // (N)
       if (!mask) return tf.mean(perToken) as tf.Scalar;
       const weights = tf.reshape(tf.cast(mask, 'float32'), [N]);
       return tf.div(tf.sum(tf.mul(perToken, weights)), tf.maximum(tf.sum(weights), 1)) as tf.Scalar;
@@ -134,14 +163,15 @@ export class LlamaTrainable {
     const sinK = tf.slice(this.ropeSin, [0, 0], [T, kvDim]);
     const mask = causalMask(T);
     for (let l = 0; l < this.config.nLayers; l++) {
-      const w = <R extends tf.Rank>(part: LayerPart) => this.p<R>(layerName(l, part));
-      const h = rmsNorm(x, w('rmsAtt')) as tf.Tensor2D;
-      const q = rope(tf.matMul(h, w<tf.Rank.R2>('wq')), B, T, cosQ, sinQ, this.rotateQ); // (B, T, C)
-      const k = rope(tf.matMul(h, w<tf.Rank.R2>('wk')), B, T, cosK, sinK, this.rotateK); // (B, T, kvDim)
-      const v = tf.reshape(tf.matMul(h, w<tf.Rank.R2>('wv')), [B, T, kvDim]) as tf.Tensor3D;
+      const norm = (part: LayerPart) => this.p<tf.Rank.R1>(layerName(l, part));
+      const w = (part: LayerPart) => this.projection(layerName(l, part));
+      const h = rmsNorm(x, norm('rmsAtt')) as tf.Tensor2D;
+      const q = rope(tf.matMul(h, w('wq')), B, T, cosQ, sinQ, this.rotateQ); // (B, T, C)
+      const k = rope(tf.matMul(h, w('wk')), B, T, cosK, sinK, this.rotateK); // (B, T, kvDim)
+      const v = tf.reshape(tf.matMul(h, w('wv')), [B, T, kvDim]) as tf.Tensor3D;
       const attended = this.attention(q, k, v, mask); // (N, C)
-      x = tf.add(x, tf.matMul(attended, w<tf.Rank.R2>('wo')));
-      x = tf.add(x, swiGlu(rmsNorm(x, w('rmsFfn')) as tf.Tensor2D, w('w1'), w('w2'), w('w3')));
+      x = tf.add(x, tf.matMul(attended, w('wo')));
+      x = tf.add(x, swiGlu(rmsNorm(x, norm('rmsFfn')) as tf.Tensor2D, w('w1'), w('w2'), w('w3')));
     }
     const final = rmsNorm(x, this.p(FINAL_NORM)) as tf.Tensor2D;
     const head = this.sharedClassifier ? tf.transpose(embedding) : this.p<tf.Rank.R2>(LM_HEAD); // (C, V)
@@ -166,7 +196,7 @@ export class LlamaTrainable {
 
   /** The weights as llama2.c arrays ((out, in) row-major), read back from the backend. */
   toWeights(): LlamaWeights {
-    const read = (name: string, transposed: boolean) => tf.tidy(() => (transposed ? tf.transpose(this.p(name)) : this.p(name)).dataSync() as Float32Array);
+    const read = (name: string, transposed: boolean) => tf.tidy(() => (transposed ? tf.transpose(this.projection(name)) : this.p(name)).dataSync() as Float32Array);
     const perLayer = (part: LayerPart) => Array.from({ length: this.config.nLayers }, (_, l) => read(layerName(l, part), MATRICES.includes(part)));
     const tokenEmbedding = read(EMBED, false);
     return {

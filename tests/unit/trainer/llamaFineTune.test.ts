@@ -4,6 +4,7 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainConfig, type Overrides } from '../../../common/config';
 import { selectBackend } from '../../../main/trainer/backend';
+import { checkpointFileName } from '../../../main/trainer/checkpointFiles';
 import { fineTuneLlama, type FineTuneLlamaResult } from '../../../main/trainer/llama/fineTune';
 import { loadLlama2cCheckpoint } from '../../../main/trainer/llama/llama2cCheckpoint';
 import { LLAMA_CHECKPOINT_FORMAT, readLlamaCheckpoint, writeLlamaCheckpoint } from '../../../main/trainer/llama/llamaCheckpoint';
@@ -111,6 +112,24 @@ describe.skipIf(!present)('fine-tuning stories260K (wasm)', () => {
     expect(Math.abs(viaCache.loss - score.loss)).toBeLessThan(1e-4);
     inference.dispose();
     tuned.dispose();
+  });
+
+  it('smooths labels in the training loss only: val_loss of the base is unchanged', async () => {
+    const smoothed = await run({ steps: 1, labelSmoothing: 0.1 }, join(dir, 'smooth'));
+    expect(smoothed.valLoss.get(0)).toBe(first.valLoss.get(0));
+    expect(smoothed.losses[0]).toBeGreaterThan(first.losses[0] + 0.05); // a uniform share of the target costs ~ε·(ln V − loss)
+  });
+
+  it('stops early once val_loss on unlike texts stops improving, with a final checkpoint there', async () => {
+    const generic = ['Once upon a time, there was a little girl named Lily. She loved to play outside in the park with her mom.', 'Tom had a big red ball. He liked to throw it high in the sky. One day the ball got stuck in a tree.'];
+    const config = resolveTrainConfig('quick', { ...SMALL, steps: 40, learningRate: 1e-2, evalEvery: 2, earlyStoppingPatience: 2 });
+    const logs: string[] = [];
+    const result = await fineTuneLlama({ basePath: BASE, texts: TRAIN, validation: generic, config, checkpointDir: join(dir, 'early'), onLog: (_, m) => logs.push(m) });
+    if (result.status !== 'completed') throw new Error('the run did not complete');
+    expect(result.step).toBeLessThan(40);
+    expect(result.stoppedEarly!.bestStep).toBe(result.step - 4);
+    expect(result.checkpoint).toMatchObject({ step: result.step, path: join(dir, 'early', checkpointFileName(result.step)) });
+    expect(logs.some((l) => l.startsWith(`Stopped early after step ${result.step}`))).toBe(true);
   });
 
   it('says why it cannot fine-tune on too little text', async () => {

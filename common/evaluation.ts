@@ -67,7 +67,8 @@ export const modelInfoSchema = z.object({
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
-export const exportFormats = ['safetensors', 'tfjs'] as const;
+/** safetensors: an HF folder (merged weights); tfjs: a weights manifest; adapter: a LoRA run's PEFT adapter folder. */
+export const exportFormats = ['safetensors', 'tfjs', 'adapter'] as const;
 export const exportResultSchema = z.object({
   format: z.enum(exportFormats),
   dir: z.string(),

@@ -67,7 +67,7 @@ Commands:
                                                class probabilities from a trained classifier
   eval <run> [--dataset <id|name|file>] [--json]
                                                metrics on held-out data (a file is imported whole as test data)
-  export <run> [--format safetensors|tfjs] [--json]
+  export <run> [--format safetensors|tfjs|adapter] [--json]
                                                write the model to <data-dir>/exports/<run>-<format>/
   runs list [--json]                           every run, newest first
   runs show <run> [--json]                     one run with its config and metric series

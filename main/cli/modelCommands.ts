@@ -112,7 +112,7 @@ export async function exportCommand(services: Services, io: CliIo, args: string[
   const { values, positionals } = parseCommandArgs('export', args, { format: { type: 'string', default: 'safetensors' }, json: { type: 'boolean' } });
   if (positionals.length !== 1) throw badInput('export takes one run, for example `tunebench export run-1a2b3c4d --format safetensors`.');
   const format = values.format as string;
-  if (format !== 'safetensors' && format !== 'tfjs') throw badInput(`--format ${format}: expected safetensors or tfjs.`);
+  if (format !== 'safetensors' && format !== 'tfjs' && format !== 'adapter') throw badInput(`--format ${format}: expected safetensors, tfjs or adapter.`);
   const result = services.exports.export(positionals[0], format);
   if (values.json) printJson(io, result);
   else {

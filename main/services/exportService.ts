@@ -1,12 +1,13 @@
 // Exporting a run's model to <dataDir>/exports/<run>-<format>/. 'safetensors' is a Hugging Face-style folder
-// (config.json + model.safetensors + tokenizer files); 'tfjs' is a TensorFlow.js weights manifest (model.json +
-// weights.bin) carrying the same config and tokenizer as metadata. Written to a temporary folder, then renamed, so a
+// (config.json + model.safetensors + tokenizer files; a LoRA run's adapters merged in); 'tfjs' is a TensorFlow.js
+// weights manifest (model.json + weights.bin) carrying the same config and tokenizer as metadata; 'adapter' is a
+// LoRA run's adapters alone, as PEFT saves them. Written to a temporary folder, then renamed, so a
 // failed export leaves nothing half-written.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ExportResult } from '../../common/evaluation';
 import { badInput } from '../../common/result';
-import { CHECKPOINT_FORMAT } from '../trainer/checkpointFiles';
+import { CHECKPOINT_FORMAT, loraFileFor } from '../trainer/checkpointFiles';
 import { loadSentencePieceModel } from '../trainer/llama/sentencePieceModel';
 import { hfTokenizerJson, modelTokenizerFromJson } from '../trainer/modelTokenizer';
 import { SentencePieceTextTokenizer } from '../trainer/tokenizers/sentencePieceAdapter';
@@ -31,13 +32,14 @@ export class ExportService {
     const last = this.deps.store.checkpoints(runId).at(-1);
     if (!last) throw badInput(`Run ${runId} has no saved model to export (${run.status}); a run saves its model when it completes.`);
     if (!existsSync(last.path)) throw badInput(`The checkpoint ${last.path} of run ${runId} is missing on disk.`);
-    const plan = this.plan(last.path, run.config.base);
+    const plan = format === 'adapter' ? this.adapterPlan(runId, last.path, run.config.base) : this.plan(last.path, run.config.base);
     const dir = join(this.deps.dataDir, 'exports', `${runId}-${format}`);
     const tmp = `${dir}.partial`;
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp, { recursive: true });
     try {
       if (format === 'safetensors') writeHfFolder(tmp, plan);
+      else if (format === 'adapter') writeAdapterFolder(tmp, plan);
       else writeTfjsFolder(tmp, plan);
       rmSync(dir, { recursive: true, force: true });
       renameSync(tmp, dir);
@@ -47,6 +49,17 @@ export class ExportService {
     }
     const files = readdirSync(dir).sort().map((name) => ({ name, bytes: statSync(join(dir, name)).size }));
     return { format, dir, files };
+  }
+
+  /** A LoRA run's adapters as PEFT saves them: adapter_config.json + adapter_model.safetensors. */
+  private adapterPlan(runId: string, checkpoint: string, base: string): ExportPlan {
+    const file = loraFileFor(checkpoint);
+    if (!existsSync(file)) throw badInput(`Run ${runId} was not trained with LoRA, so it has no adapter; export it as safetensors (the whole model) instead.`);
+    const { tensors, metadata } = readSafetensors(file);
+    const adapterConfig = JSON.parse(metadata.adapter_config ?? '{}') as Record<string, unknown>;
+    const baseDir = this.deps.bases.pathOf(base);
+    const notices = baseDir ? Object.fromEntries(readdirSync(baseDir).filter((f) => /^(NOTICE|LICENSE)/i.test(f)).map((f) => [f, { copyFrom: join(baseDir, f) }])) : {};
+    return { config: { ...adapterConfig, base_model_name_or_path: base }, tensors, files: notices };
   }
 
   private plan(checkpoint: string, base: string): ExportPlan {
@@ -115,6 +128,12 @@ function writeFiles(dir: string, files: ExportPlan['files']): void {
 function writeHfFolder(dir: string, plan: ExportPlan): void {
   writeFileSync(join(dir, 'config.json'), JSON.stringify(plan.config, null, 2));
   writeSafetensors(join(dir, 'model.safetensors'), plan.tensors, { format: 'pt' });
+  writeFiles(dir, plan.files);
+}
+
+function writeAdapterFolder(dir: string, plan: ExportPlan): void {
+  writeFileSync(join(dir, 'adapter_config.json'), JSON.stringify(plan.config, null, 2));
+  writeSafetensors(join(dir, 'adapter_model.safetensors'), plan.tensors, { format: 'pt' });
   writeFiles(dir, plan.files);
 }
 

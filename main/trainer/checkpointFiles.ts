@@ -7,3 +7,6 @@ export const checkpointFileName = (step: number): string => `step-${String(step)
 
 /** The optimizer state saved beside a checkpoint, for resuming: step-NNNNNN.optimizer.safetensors */
 export const optimizerFileFor = (checkpoint: string): string => checkpoint.replace(/\.safetensors$/, '.optimizer.safetensors');
+
+/** A LoRA run's adapters (PEFT layout) saved beside its merged checkpoint: step-NNNNNN.lora.safetensors */
+export const loraFileFor = (checkpoint: string): string => checkpoint.replace(/\.safetensors$/, '.lora.safetensors');

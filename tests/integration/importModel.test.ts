@@ -16,21 +16,45 @@ const STORIES = join(SHARED_DATA, 'models', 'stories260k');
 const present = existsSync(join(STORIES, 'tok512.model'));
 if (!present) console.warn(`Skipping the Llama import check: ${STORIES} is absent.`);
 
+/** stories260K's weights and tokenizer written as a Hugging Face Llama folder (rotate-half q/k rows). */
+function hfStoriesFolder(): string {
+  const folder = tempDir();
+  const { config, weights } = loadLlama2cCheckpoint(join(STORIES, 'stories260K.bin'));
+  writeSafetensors(join(folder, 'model.safetensors'), weightsToHf(config, weights), { format: 'pt' });
+  writeFileSync(join(folder, 'config.json'), JSON.stringify(hfLlamaConfig(config, weights.sharedClassifier)));
+  copyFileSync(join(STORIES, 'tok512.model'), join(folder, 'tokenizer.model'));
+  return folder;
+}
+
 describe('models import', () => {
   beforeAll(assertBuilt);
 
   it.skipIf(!present)('imports a Llama folder in Hugging Face layout and generates the documented stories260K text', () => {
-    const folder = tempDir();
-    const { config, weights } = loadLlama2cCheckpoint(join(STORIES, 'stories260K.bin'));
-    writeSafetensors(join(folder, 'model.safetensors'), weightsToHf(config, weights), { format: 'pt' });
-    writeFileSync(join(folder, 'config.json'), JSON.stringify(hfLlamaConfig(config, weights.sharedClassifier)));
-    copyFileSync(join(STORIES, 'tok512.model'), join(folder, 'tokenizer.model'));
+    const folder = hfStoriesFolder();
     const dataDir = tempDir();
     const model = tunebenchJson<ModelInfo>(dataDir, ['models', 'import', folder, '--name', 'my-llama']);
     expect(model).toMatchObject({ name: 'my-llama', kind: 'generator', parameters: 260_032, imported: true });
     expect(tunebenchJson<ModelInfo[]>(dataDir, ['models', 'list']).map((m) => m.id)).toContain(model.id);
     const out = tunebenchJson<GenerateResult>(dataDir, ['generate', model.id, '--temperature', '0', '--max-tokens', '255']);
     expect(out.text.trimEnd()).toBe(readFileSync(join(STORIES, 'greedy_t0_255steps_from_BOS.txt'), 'utf8').trimEnd());
+  });
+
+  it.skipIf(!present)('fine-tunes an imported Llama with LoRA and exports the adapter as PEFT saves it', () => {
+    const dataDir = tempDir();
+    const model = tunebenchJson<ModelInfo>(dataDir, ['models', 'import', hfStoriesFolder()]);
+    const stories = writeFixture(tempDir(), 'stories.txt', `${corpusLines(60).join('\n')}\n`);
+    const settings = [`base=${model.id}`, 'method=lora', 'steps=6', 'batchSize=4', 'contextLength=32', 'learningRate=0.003', 'evalEvery=6'];
+    const run = tunebenchJson<{ runId: string; status: string; evaluation: { generation: { base: { loss: number } | null } } | null }>(dataDir, [
+      'train', '--dataset', stories, ...settings.flatMap((s) => ['--set', s]),
+    ]);
+    expect(run.status).toBe('completed');
+    expect(run.evaluation?.generation?.base).not.toBeNull(); // perplexity before: the imported base
+    const adapter = tunebenchJson<ExportResult>(dataDir, ['export', run.runId, '--format', 'adapter']);
+    expect(adapter.files.map((f) => f.name)).toEqual(expect.arrayContaining(['adapter_config.json', 'adapter_model.safetensors']));
+    const config = JSON.parse(readFileSync(join(adapter.dir, 'adapter_config.json'), 'utf8')) as Record<string, unknown>;
+    expect(config).toMatchObject({ peft_type: 'LORA', r: 8, base_model_name_or_path: model.id });
+    const merged = tunebenchJson<ExportResult>(dataDir, ['export', run.runId, '--format', 'safetensors']);
+    expect(merged.files.map((f) => f.name)).toEqual(expect.arrayContaining(['model.safetensors', 'tokenizer.model']));
   });
 
   it('trains a scratch model on a BPE vocabulary fitted to the data; its export imports and generates what the run generates', () => {

@@ -9,6 +9,7 @@
 // those texts). Checkpoints hold the merged weights in HF layout; a lora run also writes its adapters beside each.
 // Seeded: the same seed and backend give the same losses. config.dropout is not used (the base was trained with it,
 // but few steps on few texts do not need it). The loop yields between steps for pause / resume / cancel.
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
 import { badInput } from '../../../common/result';
@@ -18,6 +19,7 @@ import { rngFor, shuffle } from '../rng';
 import * as tf from '../tfjs';
 import { writeLlamaCheckpoint } from './llamaCheckpoint';
 import { scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
+import { readHfLlama } from '../hfModel';
 import { EMBED, LlamaTrainable } from './llamaTrainable';
 import { LoraAdapters, loraFileFor, writeLoraAdapters } from './lora';
 import { meanLoss } from './score';
@@ -103,16 +105,30 @@ function windowLoss(model: LlamaTrainable, batch: LlamaBatch, labelSmoothing: nu
   });
 }
 
+/**
+ * The base to fine-tune: stories260K's llama2.c files (LLAMA_BASE_FILES), or an imported Hugging Face Llama folder
+ * (config.json, model.safetensors, tokenizer.model).
+ */
+function loadBase(folder: string): { model: LlamaTrainable; tokenizer: () => SentencePieceTokenizer; name: string } {
+  if (existsSync(join(folder, 'config.json'))) {
+    const { config, weights, tokenizer } = readHfLlama(folder);
+    return { model: new LlamaTrainable(config, weights), tokenizer: () => tokenizer, name: `the imported model in ${folder}` };
+  }
+  const model = LlamaTrainable.fromCheckpoint(join(folder, LLAMA_BASE_FILES.weights));
+  return { model, tokenizer: () => SentencePieceTokenizer.load(join(folder, LLAMA_BASE_FILES.tokenizer), model.config.vocabSize), name: 'stories260K' };
+}
+
 export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLlamaResult> {
   const { config } = o;
   const now = o.now ?? (() => performance.now());
-  const model = LlamaTrainable.fromCheckpoint(join(o.basePath, LLAMA_BASE_FILES.weights));
+  const base = loadBase(o.basePath);
+  const model = base.model;
   let trained: TrainedWeights | null = null;
   let optimizer: AdamW | null = null;
   try {
     trained = weightsToTrain(model, config);
     optimizer = new AdamW(trained.params, config, decaysLlamaWeight);
-    const tokenizer = SentencePieceTokenizer.load(join(o.basePath, LLAMA_BASE_FILES.tokenizer), model.config.vocabSize);
+    const tokenizer = base.tokenizer();
     const { train, validation } = splitDocuments(o, tokenizer, o.onLog);
     const stream = trainingStream(train);
     let T = Math.min(config.contextLength, model.config.seqLen);
@@ -125,7 +141,7 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
     const nextBatch = windowSampler(stream, config.batchSize, T, config.seed);
     // Whole documents (up to the base's context), as scoreLlama scores them: val_loss = scoreLlama(validation texts).
     const validationBatches = scoringBatches(validation, model.config.seqLen, config.batchSize, config.evalBatches * config.batchSize);
-    o.onLog?.('info', `Fine-tuning stories260K on ${stream.length.toLocaleString('en-US')} tokens from ${train.length} texts (windows of ${T}); validation: ${validation.length} texts.`);
+    o.onLog?.('info', `Fine-tuning ${base.name} on ${stream.length.toLocaleString('en-US')} tokens from ${train.length} texts (windows of ${T}); validation: ${validation.length} texts.`);
     o.onLog?.('info', trained.description);
     o.onMetrics?.(0, { val_loss: meanLoss(model, validationBatches).loss });
 

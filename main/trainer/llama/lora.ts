@@ -25,7 +25,7 @@ export const LORA_TARGET_PARTS: Record<TrainConfig['loraTargets'], readonly Laye
 };
 
 /** step-000040.safetensors → step-000040.lora.safetensors */
-export const loraFileFor = (checkpoint: string): string => checkpoint.replace(/\.safetensors$/, '.lora.safetensors');
+export { loraFileFor } from '../checkpointFiles';
 
 /** HF module path of a weight: model.layers.0.self_attn.q_proj.weight → model.layers.0.self_attn.q_proj */
 const moduleOf = (weightName: string): string => weightName.replace(/\.weight$/, '');

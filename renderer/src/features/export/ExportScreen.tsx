@@ -13,6 +13,7 @@ type Format = ExportResult['format'];
 const FORMAT_WORDS: Record<Format, { label: string; text: string }> = {
   safetensors: { label: 'safetensors folder', text: 'Hugging Face style: config.json, model.safetensors and the tokenizer files.' },
   tfjs: { label: 'TensorFlow.js', text: 'model.json with binary weight shards, loadable in a browser or Node with tfjs.' },
+  adapter: { label: 'LoRA adapter', text: 'A LoRA run’s adapters alone, as PEFT saves them: adapter_config.json and adapter_model.safetensors.' },
 };
 
 interface Outcome {

@@ -80,8 +80,8 @@ export async function trainFewShot(o: FewShotTrainOptions): Promise<FewShotTrain
   let valHead: HeadData | null = null;
   const optimizers: tf.Optimizer[] = [];
 
-  const pairsWanted = config.method === 'setfit' && config.pairsPerExample > 0 && o.train.length >= 2;
-  if (config.method === 'setfit' && !pairsWanted) log('warn', 'No pairs to compare (pairsPerExample is 0 or there is one example): skipping the contrastive stage, training the head only.');
+  const pairsWanted = config.method === 'setfit' && config.pairsPerExample > 0 && o.train.length >= 2 && model.encoderVariables().length > 0;
+  if (config.method === 'setfit' && !pairsWanted) log('warn', 'Nothing to train contrastively (pairsPerExample is 0, there is one example, or the recipe has no adapter and no word deltas): skipping the contrastive stage, training the head only.');
   const headSteps = pairsWanted ? Math.max(1, Math.round(config.steps * recipe.headShare)) : config.steps;
   const contrastSteps = config.steps - headSteps;
   const contrastSchedule = { learningRate: config.learningRate, warmupSteps: Math.min(config.warmupSteps, Math.floor(contrastSteps / 10)), steps: contrastSteps };

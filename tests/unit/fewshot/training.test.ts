@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainConfig, type Overrides } from '../../../common/config';
 import { selectBackend } from '../../../main/trainer/backend';
-import { FEWSHOT_FORMAT, loadFewShot, saveFewShot, trainFewShot, type FewShotClassifier } from '../../../main/trainer/fewshot';
+import { DEFAULT_RECIPE, FEWSHOT_FORMAT, loadFewShot, saveFewShot, trainFewShot, type FewShotClassifier } from '../../../main/trainer/fewshot';
 import { readSafetensors } from '../../../main/trainer/safetensors';
 import * as tf from '../../../main/trainer/tfjs';
 
@@ -118,6 +118,23 @@ describe.skipIf(!hasData)('few-shot SetFit training on SMS spam (12 examples per
     expect(loaded.parameterCount).toBe(trained.parameterCount);
     trained.dispose();
     loaded.dispose();
+  });
+
+  it('trains the head alone, with a warning, when the recipe leaves nothing to train contrastively', async () => {
+    const warnings: string[] = [];
+    const result = await trainFewShot({
+      basePath: BASE,
+      labels: LABELS,
+      train: data.train,
+      validation: [],
+      config: resolveTrainConfig('few-shot', SMALL),
+      recipe: { ...DEFAULT_RECIPE, adapter: 'none', wordDeltas: false },
+      onLog: (level, message) => level === 'warn' && warnings.push(message),
+    });
+    expect(result).toMatchObject({ status: 'completed', step: 60 });
+    expect(warnings.some((w) => w.includes('skipping the contrastive stage'))).toBe(true);
+    expect(accuracy(result.model.predictProba(data.test.map((r) => r.text)), data.test)).toBeGreaterThan(0.6);
+    result.model.dispose();
   });
 
   it('stops when shouldStop turns true', async () => {

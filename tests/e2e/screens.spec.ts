@@ -109,6 +109,9 @@ test('Settings: data directory, default backend and theme; a reload keeps the sc
   await nav(page, 'Settings').click();
   await expect(page.getByTestId('settings-data-dir')).toHaveText(dataDir);
   await page.getByLabel('Backend for new runs').selectOption('wasm');
+  // a folder path names files on the server's machine: the browser says how to import instead
+  await expect(page.getByLabel('Model folder')).toBeDisabled();
+  await expect(page.getByTestId('imported-models')).toContainText('tunebench models import <folder>');
 
   await page.getByRole('radio', { name: 'Dark' }).check();
   await expect(page.locator('html')).toHaveAttribute('data-theme', 'dark');

@@ -5,6 +5,7 @@ import { BACKEND_CHOICES, isBackendChoice } from '../../lib/configDraft';
 import { THEME_PREFERENCES, type ThemePreference } from '../../lib/theme';
 import { useWorkbenchStore } from '../../store/store';
 import { ScreenHeader } from '../app/ScreenHeader';
+import { ImportModelPanel } from './ImportModelPanel';
 
 const THEME_WORDS: Record<ThemePreference, { label: string; hint: string }> = {
   system: { label: 'System', hint: 'Follow the operating system' },
@@ -86,6 +87,8 @@ export function SettingsScreen() {
             {backend}: {BACKEND_HINTS[backend]}. Used unless the Model screen’s Backend field names one.
           </p>
         </section>
+
+        <ImportModelPanel />
 
         <section className="panel" aria-labelledby="theme-heading">
           <h2 id="theme-heading" className="panel-title">

@@ -15,7 +15,7 @@ export { startTraining, fineTune, pauseRun, resumeRun, cancelRun, openRun, conti
 export { loadEvaluations, evaluateRun } from './evaluationActions';
 export { generate, classifyText, sourceOf, COMPARE_BASE } from './playgroundActions';
 export { exportRun } from './exportActions';
-export { loadModels } from './catalogActions';
+export { importModel, loadModels } from './catalogActions';
 export { toggleCompared } from './comparisonActions';
 export { showScreen } from './navigationActions';
 export { bindConnection } from './boundConnection';

@@ -10,7 +10,7 @@ import { badInput } from '../../../common/result';
 import { readSafetensors, writeSafetensors, type NamedArray } from '../safetensors';
 import type { LlamaConfig, LlamaWeights } from './llama2cCheckpoint';
 import { ROPE_THETA } from './rope';
-import { EMBED, FINAL_NORM, LAYER_PARTS, layerName, LlamaTrainable, LM_HEAD, type LayerPart } from './llamaTrainable';
+import { assembleWeights, EMBED, FINAL_NORM, LAYER_PARTS, layerName, LlamaTrainable, LM_HEAD, type LayerPart } from './llamaTrainable';
 
 export const LLAMA_CHECKPOINT_FORMAT = 'tunebench-llama-v1';
 const RMS_NORM_EPS = 1e-5;
@@ -100,21 +100,12 @@ export function hfToWeights(config: LlamaConfig, tensors: readonly NamedArray[],
     });
   const tokenEmbedding = take(EMBED, [V, C]);
   const sharedClassifier = !byName.has(LM_HEAD);
-  return {
+  return assembleWeights(perLayer, {
     tokenEmbedding,
-    rmsAtt: perLayer('rmsAtt'),
-    wq: perLayer('wq'),
-    wk: perLayer('wk'),
-    wv: perLayer('wv'),
-    wo: perLayer('wo'),
-    rmsFfn: perLayer('rmsFfn'),
-    w1: perLayer('w1'),
-    w2: perLayer('w2'),
-    w3: perLayer('w3'),
     rmsFinal: take(FINAL_NORM, [C]),
     classifier: sharedClassifier ? tokenEmbedding : take(LM_HEAD, [V, C]),
     sharedClassifier,
-  };
+  });
 }
 
 /**

@@ -38,6 +38,15 @@ export const LAYER_PARTS = {
   w3: 'mlp.up_proj.weight',
 } as const;
 export type LayerPart = keyof typeof LAYER_PARTS;
+
+/** LlamaWeights from a reader of each per-layer part plus the whole-model arrays. */
+export function assembleWeights(
+  perLayer: (part: LayerPart) => Float32Array[],
+  rest: Pick<LlamaWeights, 'tokenEmbedding' | 'rmsFinal' | 'classifier' | 'sharedClassifier'>,
+): LlamaWeights {
+  const layers = Object.fromEntries((Object.keys(LAYER_PARTS) as LayerPart[]).map((part) => [part, perLayer(part)])) as Record<LayerPart, Float32Array[]>;
+  return { ...layers, ...rest };
+}
 const MATRICES: readonly LayerPart[] = ['wq', 'wk', 'wv', 'wo', 'w1', 'w2', 'w3'];
 
 /** Changes the projection weights the forward pass uses (LoRA).  weight (in, out) → (in, out) */
@@ -199,21 +208,12 @@ export class LlamaTrainable {
     const read = (name: string, transposed: boolean) => tf.tidy(() => (transposed ? tf.transpose(this.projection(name)) : this.p(name)).dataSync() as Float32Array);
     const perLayer = (part: LayerPart) => Array.from({ length: this.config.nLayers }, (_, l) => read(layerName(l, part), MATRICES.includes(part)));
     const tokenEmbedding = read(EMBED, false);
-    return {
+    return assembleWeights(perLayer, {
       tokenEmbedding,
-      rmsAtt: perLayer('rmsAtt'),
-      wq: perLayer('wq'),
-      wk: perLayer('wk'),
-      wv: perLayer('wv'),
-      wo: perLayer('wo'),
-      rmsFfn: perLayer('rmsFfn'),
-      w1: perLayer('w1'),
-      w2: perLayer('w2'),
-      w3: perLayer('w3'),
       rmsFinal: read(FINAL_NORM, false),
       classifier: this.sharedClassifier ? tokenEmbedding : read(LM_HEAD, true),
       sharedClassifier: this.sharedClassifier,
-    };
+    });
   }
 
   /** A KV-cached inference model with a copy of the current weights (for generation); dispose it separately. */

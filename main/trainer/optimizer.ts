@@ -84,7 +84,9 @@ export class AdamW {
     const grads = k === 1 ? sum : tf.tidy(() => sum.map((g) => tf.div(g, k)));
     const loss = (k === 1 ? lossSum : tf.div(lossSum, k)) as tf.Scalar;
     if (k > 1) tf.dispose([...sum, lossSum]);
-    const gradNorm = tf.tidy(() => tf.sqrt(tf.addN(grads.map((g) => tf.sum(tf.square(g))))) as tf.Scalar);
+    // pairwise adds, not addN: webgpu's AddN shader takes one storage buffer per input and fails to build past the
+    // device's limit (8 on SwiftShader), silently giving a wrong norm
+    const gradNorm = tf.tidy(() => tf.sqrt(grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
     const applied = tf.tidy(() => {
       if (this.config.gradClip <= 0) return grads;
       // scale = min(1, clip / norm), kept on the device: no sync needed on a GPU

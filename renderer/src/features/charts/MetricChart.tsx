@@ -31,8 +31,10 @@ export function MetricChart(props: {
   size?: 'large' | 'small';
   /** Show the line legend (default: when there is more than one line). */
   legend?: boolean;
+  /** A fixed y range (an accuracy: [0, 1]); automatic when absent. */
+  yRange?: [number, number];
 }) {
-  const { title, yLabel, lines, emptyText, testId, size = 'small', legend = lines.length > 1 } = props;
+  const { title, yLabel, lines, emptyText, testId, size = 'small', legend = lines.length > 1, yRange } = props;
   const containerRef = useRef<HTMLElement>(null);
   const plotRef = useRef<HTMLDivElement>(null);
   const theme = useWorkbenchStore((s) => s.settings.resolvedTheme);
@@ -71,6 +73,7 @@ export function MetricChart(props: {
           width,
           height,
           yLabel,
+          yRange,
           lines: spec,
           markersShown: (i) => counts[i] <= MAX_MARKERS,
           onDraw: () => {

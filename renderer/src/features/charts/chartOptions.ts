@@ -42,10 +42,12 @@ export function chartOptions(input: {
   yLabel: string;
   lines: readonly LineStyle[];
   onDraw: () => void;
+  /** A fixed y range, e.g. [0, 1] for an accuracy; automatic when absent. */
+  yRange?: [number, number];
   /** Whether line i's markers are drawn now (they clutter a dense series); asked on every draw. */
   markersShown: (lineIndex: number) => boolean;
 }): uPlot.Options {
-  const { theme, width, height, yLabel, lines, onDraw, markersShown } = input;
+  const { theme, width, height, yLabel, lines, onDraw, markersShown, yRange } = input;
   const axis = (label: string): uPlot.Axis => ({
     label,
     stroke: theme.axis,
@@ -60,7 +62,7 @@ export function chartOptions(input: {
     height,
     legend: { show: false },
     cursor: { drag: { x: false, y: false }, points: { size: 7 } },
-    scales: { x: { time: false } },
+    scales: { x: { time: false }, ...(yRange ? { y: { range: yRange } } : {}) },
     axes: [
       { ...axis('step'), incrs: STEP_INCREMENTS },
       { ...axis(yLabel), size: yAxisSize, values: (_u, splits, _axis, _space, increment) => formatTicks(splits, increment) },

@@ -54,7 +54,7 @@ function RunCharts({ runId, active, classify }: { runId: string; active: boolean
         </div>
         <div className="panel chart-panel">
           {classify ? (
-            <MetricChart title="Validation accuracy" yLabel="accuracy" lines={charts.accuracy} testId="accuracy-chart" emptyText={waiting} />
+            <MetricChart title="Validation accuracy" yLabel="accuracy" yRange={[0, 1]} lines={charts.accuracy} testId="accuracy-chart" emptyText={waiting} />
           ) : (
             <MetricChart title="Tokens per second" yLabel="tokens/s" lines={charts.tps} testId="tokens-chart" emptyText={waiting} />
           )}

@@ -1,6 +1,7 @@
 // An inference session: a trainer process started to use models rather than train them. It answers generate,
 // classify and score requests one at a time (each reply tagged with its requestId) until `close` or until the host
 // goes away. Loaded models are kept for the next request (a playground sends many), the least recent dropped first.
+import { existsSync, statSync } from 'node:fs';
 import { hostMessageSchema, type HostMessage, type ModelRef, type TrainerMessage } from '../../common/protocol';
 import { selectBackend as defaultSelectBackend } from './backend';
 import { loadModel, type LoadedModel } from './loadModel';
@@ -18,14 +19,15 @@ export interface InferenceOptions {
 }
 
 export function runInferenceSession(channel: TrainerChannel, options: InferenceOptions = {}): Promise<void> {
-  const models = new Map<string, LoadedModel>(); // key: kind + path, most recent last
+  const models = new Map<string, LoadedModel>(); // key: kind + path + mtime, most recent last
   const queue: Request[] = [];
   let closed = false;
   let wake: () => void = () => {};
   let backendReady: Promise<unknown> | null = null;
 
   const modelFor = (ref: ModelRef): LoadedModel => {
-    const key = `${ref.kind}:${ref.path}`;
+    // the file's mtime too: a continued run rewrites a checkpoint under the same name
+    const key = `${ref.kind}:${ref.path}:${existsSync(ref.path) ? statSync(ref.path).mtimeMs : 0}`;
     let loaded = models.get(key);
     if (loaded) models.delete(key);
     else loaded = loadModel(ref);

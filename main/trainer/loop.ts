@@ -4,18 +4,19 @@
 // val_loss (a resumed run counts evaluations without improvement afresh), checkpoints through a callback. Each step
 // leaves no tensors behind (tf.memory().numTensors is flat once Adam has made its moment variables), and the loop
 // yields to the event loop between steps so pause / resume / cancel messages are handled promptly.
-import * as tf from './tfjs';
+import type * as tf from './tfjs';
 import type { TrainConfig } from '../../common/config';
 import type { Batch, PreparedData } from './data';
 import type { GptModel } from './model';
 import { batchLoss, evaluate } from './objective';
 import { AdamW, EarlyStopping, learningRateAt } from './optimizer';
 import { rngFor } from './rng';
+import { StepClock, type StepControl } from './stepClock';
 import type { NamedArray } from './safetensors';
 
 export { learningRateAt };
 
-export interface TrainHooks {
+export interface TrainHooks extends StepControl {
   /** Metric points for a step: loss, lr, grad_norm, tokens_per_s and/or val_loss, val_accuracy. */
   onMetrics?(step: number, values: Record<string, number>): void;
   /**
@@ -25,10 +26,6 @@ export interface TrainHooks {
    */
   onCheckpoint?(step: number, optimizerState: NamedArray[]): void | Promise<void>;
   onLog?(level: 'info' | 'warn', message: string): void;
-  /** Checked before every step; true ends the run as cancelled. */
-  shouldStop?(): boolean;
-  /** Awaited before every step; resolves at once unless the run is paused. */
-  waitWhilePaused?(): Promise<void>;
 }
 
 export interface TrainOptions extends TrainHooks {
@@ -50,8 +47,6 @@ export interface TrainResult {
   stoppedEarly?: { bestStep: number; bestValLoss: number };
 }
 
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
-
 /**
  * Weight decay applies to matrices only: not to LayerNorm gains, biases, or the embedding tables (wte, tied to the LM
  * head, and wpe), whose rows for rare tokens or late positions get no gradient most steps and would only shrink.
@@ -71,61 +66,39 @@ export async function train(opts: TrainOptions): Promise<TrainResult> {
     // the batches those steps drew, so the next ones match
     for (; step < opts.resume.step; step++) for (let i = 0; i < micro; i++) data.nextTrainBatch();
   }
-  let windowStart = now();
-  let windowTokens = 0;
+  const clock = new StepClock(now);
   try {
     while (step < config.steps) {
-      await yieldToEventLoop();
-      if (opts.shouldStop?.()) return { status: 'cancelled', step };
-      if (opts.waitWhilePaused) {
-        const pausedAt = now();
-        await opts.waitWhilePaused();
-        windowStart += now() - pausedAt; // time spent paused does not count against throughput
-        if (opts.shouldStop?.()) return { status: 'cancelled', step };
-      }
+      if (!(await clock.readyForStep(opts))) return { status: 'cancelled', step };
 
       const s = step + 1;
       const lr = learningRateAt(s, config);
       // dropout masks come from a stream per step, so a resumed run draws the same ones
       const rng = rngFor(config.seed, `dropout:${s}`);
       const batches: Batch[] = Array.from({ length: micro }, () => data.nextTrainBatch());
-      const { loss, gradNorm } = optimizer.step((i) => batchLoss(model, batches[i], rng, config.labelSmoothing), lr);
+      const result = optimizer.step((i) => batchLoss(model, batches[i], rng, config.labelSmoothing), lr);
       step = s;
-      windowTokens += data.tokensPerBatch * micro;
+      const values = await clock.afterStep(result, s, lr, data.tokensPerBatch * micro, config);
 
-      let isLast = s === config.steps;
-      const values: Record<string, number> = {};
-      try {
-        if (s === 1 || s % config.logEvery === 0 || isLast) {
-          const [l, g] = await Promise.all([loss.data(), gradNorm.data()]); // forces a GPU→CPU sync
-          if (!Number.isFinite(l[0])) {
-            throw new Error(`Training diverged: the loss is ${l[0]} at step ${s}; lower learningRate (now ${config.learningRate}).`);
-          }
-          const seconds = Math.max(1e-6, (now() - windowStart) / 1000);
-          Object.assign(values, { loss: l[0], lr, grad_norm: g[0], tokens_per_s: windowTokens / seconds });
-          windowTokens = 0;
-          windowStart = now();
+      // evaluation and checkpoints do not count against throughput
+      const stopsEarly = await clock.outside(async () => {
+        let isLast = s === config.steps;
+        let early = false;
+        if (s % config.evalEvery === 0 || isLast) {
+          Object.assign(values, await evaluate(model, data.validation));
+          early = stopping.observe(s, values.val_loss) && !isLast;
         }
-      } finally {
-        tf.dispose([loss, gradNorm]);
-      }
-
-      const busyFrom = now();
-      let stopsEarly = false;
-      if (s % config.evalEvery === 0 || isLast) {
-        Object.assign(values, await evaluate(model, data.validation));
-        stopsEarly = stopping.observe(s, values.val_loss) && !isLast;
-      }
-      if (Object.keys(values).length > 0) opts.onMetrics?.(s, values);
-      if (stopsEarly) {
-        opts.onLog?.('info', stopping.message(s));
-        isLast = true;
-      }
-      if ((config.checkpointEvery > 0 && s % config.checkpointEvery === 0) || isLast) {
-        if (opts.onCheckpoint) await opts.onCheckpoint(s, await optimizer.state());
-      }
+        if (Object.keys(values).length > 0) opts.onMetrics?.(s, values);
+        if (early) {
+          opts.onLog?.('info', stopping.message(s));
+          isLast = true;
+        }
+        if ((config.checkpointEvery > 0 && s % config.checkpointEvery === 0) || isLast) {
+          if (opts.onCheckpoint) await opts.onCheckpoint(s, await optimizer.state());
+        }
+        return early;
+      });
       if (stopsEarly) return { status: 'completed', step, stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
-      windowStart += now() - busyFrom; // evaluation and checkpoints do not count against throughput
     }
     return { status: 'completed', step };
   } finally {

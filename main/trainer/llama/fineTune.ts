@@ -16,6 +16,7 @@ import { badInput } from '../../../common/result';
 import { checkpointFileName, type CheckpointInfo } from '../checkpoint';
 import { AdamW, countParameters, EarlyStopping, learningRateAt } from '../optimizer';
 import { rngFor, shuffle } from '../rng';
+import { StepClock, type StepControl } from '../stepClock';
 import * as tf from '../tfjs';
 import { writeLlamaCheckpoint } from './llamaCheckpoint';
 import { scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
@@ -28,7 +29,7 @@ import { SentencePieceTokenizer } from './sentencePieceTokenizer';
 /** The files of a llama2.c base folder (resources/models/stories260k). */
 export const LLAMA_BASE_FILES = { weights: 'stories260K.bin', tokenizer: 'tok512.bin' };
 
-export interface FineTuneLlamaOptions {
+export interface FineTuneLlamaOptions extends StepControl {
   basePath: string; // folder holding LLAMA_BASE_FILES
   texts: string[]; // training documents
   validation: string[]; // held-out documents; when empty, validationFraction of `texts` (at least 1) is held out
@@ -38,8 +39,6 @@ export interface FineTuneLlamaOptions {
   onLog?(level: 'info' | 'warn', message: string): void;
   /** Checkpoints written every checkpointEvery steps before the last; the final one is in the result. */
   onCheckpoint?(checkpoint: CheckpointInfo): void;
-  shouldStop?(): boolean;
-  waitWhilePaused?(): Promise<void>;
   now?: () => number; // milliseconds, for tokens_per_s
 }
 
@@ -47,8 +46,6 @@ export interface FineTuneLlamaOptions {
 export type FineTuneLlamaResult =
   | { status: 'completed'; step: number; checkpoint: CheckpointInfo; stoppedEarly?: { bestStep: number; bestValLoss: number } }
   | { status: 'cancelled'; step: number; checkpoint: null };
-
-const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
 
 /** Training and validation documents as token ids; holds out part of the training texts when needed. */
 function splitDocuments(o: FineTuneLlamaOptions, tokenizer: SentencePieceTokenizer, log: FineTuneLlamaOptions['onLog']) {
@@ -156,51 +153,33 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
     const micro = config.gradAccumulation;
     const stopping = new EarlyStopping(config.earlyStoppingPatience);
     let step = 0;
-    let windowStart = now();
-    let windowTokens = 0;
+    const clock = new StepClock(now);
     while (step < config.steps) {
-      await yieldToEventLoop();
-      if (o.shouldStop?.()) return { status: 'cancelled', step, checkpoint: null };
-      if (o.waitWhilePaused) {
-        const pausedAt = now();
-        await o.waitWhilePaused();
-        windowStart += now() - pausedAt;
-        if (o.shouldStop?.()) return { status: 'cancelled', step, checkpoint: null };
-      }
+      if (!(await clock.readyForStep(o))) return { status: 'cancelled', step, checkpoint: null };
       const s = step + 1;
       const lr = learningRateAt(s, config);
       const batches = Array.from({ length: micro }, () => nextBatch());
-      const { loss, gradNorm } = optimizer.step((i) => windowLoss(model, batches[i], config.labelSmoothing), lr);
+      const result = optimizer.step((i) => windowLoss(model, batches[i], config.labelSmoothing), lr);
       step = s;
-      windowTokens += micro * config.batchSize * T;
-      const isLast = s === config.steps;
-      const values: Record<string, number> = {};
-      try {
-        if (s === 1 || s % config.logEvery === 0 || isLast) {
-          const l = loss.dataSync()[0];
-          if (!Number.isFinite(l)) throw new Error(`Training diverged: the loss is ${l} at step ${s}; lower learningRate (now ${config.learningRate}).`);
-          const seconds = Math.max(1e-6, (now() - windowStart) / 1000);
-          Object.assign(values, { loss: l, lr, grad_norm: gradNorm.dataSync()[0], tokens_per_s: windowTokens / seconds });
-          windowTokens = 0;
-          windowStart = now();
+      const values = await clock.afterStep(result, s, lr, micro * config.batchSize * T, config);
+      // evaluation and checkpoints do not count against throughput
+      const finished = await clock.outside((): FineTuneLlamaResult | null => {
+        const isLast = s === config.steps;
+        let stopsEarly = false;
+        if (s % config.evalEvery === 0 || isLast) {
+          values.val_loss = meanLoss(model, validationBatches).loss;
+          stopsEarly = stopping.observe(s, values.val_loss);
         }
-      } finally {
-        tf.dispose([loss, gradNorm]);
-      }
-      const busyFrom = now();
-      let stopsEarly = false;
-      if (s % config.evalEvery === 0 || isLast) {
-        values.val_loss = meanLoss(model, validationBatches).loss;
-        stopsEarly = stopping.observe(s, values.val_loss);
-      }
-      if (Object.keys(values).length > 0) o.onMetrics?.(s, values);
-      if (isLast) return { status: 'completed', step, checkpoint: saveAt(s) };
-      if (stopsEarly) {
-        o.onLog?.('info', stopping.message(s));
-        return { status: 'completed', step, checkpoint: saveAt(s), stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
-      }
-      if (config.checkpointEvery > 0 && s % config.checkpointEvery === 0) o.onCheckpoint?.(saveAt(s));
-      windowStart += now() - busyFrom;
+        if (Object.keys(values).length > 0) o.onMetrics?.(s, values);
+        if (isLast) return { status: 'completed', step, checkpoint: saveAt(s) };
+        if (stopsEarly) {
+          o.onLog?.('info', stopping.message(s));
+          return { status: 'completed', step, checkpoint: saveAt(s), stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
+        }
+        if (config.checkpointEvery > 0 && s % config.checkpointEvery === 0) o.onCheckpoint?.(saveAt(s));
+        return null;
+      });
+      if (finished) return finished;
     }
     return { status: 'completed', step, checkpoint: saveAt(step) }; // steps ≥ 1, so the loop returned already
   } finally {

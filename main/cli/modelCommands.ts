@@ -99,10 +99,7 @@ export async function evalCommand(services: Services, io: CliIo, args: string[])
       ? (await importDataset(services, io, values.dataset, undefined, { split: { train: 0, validation: 0, test: 1 } })).id
       : services.datasets.get(values.dataset).id;
   }
-  const off = services.events.on('runs.onDidEvalProgress', (p) => {
-    if (p.runId === runId) io.stderr.write(`${p.message}\n`);
-  });
-  const report = await services.evaluations.evaluate(runId, datasetId).finally(off);
+  const report = await withEvalProgress(services, io, runId, services.evaluations.evaluate(runId, datasetId));
   if (values.json) printJson(io, report);
   else printReport(io, report);
   return 0;
@@ -120,6 +117,14 @@ export async function exportCommand(services: Services, io: CliIo, args: string[
     for (const f of result.files) print(io, `  ${f.name}  ${formatBytes(f.bytes)}`);
   }
   return 0;
+}
+
+/** Writes an evaluation's progress lines to stderr until `evaluation` settles. */
+export function withEvalProgress<T>(services: Services, io: CliIo, runId: string, evaluation: Promise<T>): Promise<T> {
+  const off = services.events.on('runs.onDidEvalProgress', (p) => {
+    if (p.runId === runId) io.stderr.write(`${p.message}\n`);
+  });
+  return evaluation.finally(off);
 }
 
 export function printReport(io: CliIo, report: EvalReport): void {

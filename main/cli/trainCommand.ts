@@ -8,7 +8,7 @@ import type { Services } from '../services';
 import { parseCommandArgs } from './args';
 import { importDataset } from './datasetsCommand';
 import { print, printJson, type CliIo } from './output';
-import { printReport } from './modelCommands';
+import { printReport, withEvalProgress } from './modelCommands';
 import { bar, formatDuration, ProgressLine } from './progress';
 
 const describeConfig = (c: TrainConfig): string =>
@@ -18,10 +18,7 @@ const describeConfig = (c: TrainConfig): string =>
 async function followEvaluation(services: Services, io: CliIo, runId: string): Promise<EvalReport | null> {
   const pending = services.autoEvaluation(runId);
   if (!pending) return null;
-  const off = services.events.on('runs.onDidEvalProgress', (p) => {
-    if (p.runId === runId) io.stderr.write(`${p.message}\n`);
-  });
-  return pending.finally(off);
+  return withEvalProgress(services, io, runId, pending);
 }
 
 export async function trainCommand(services: Services, io: CliIo, args: string[]): Promise<number> {

@@ -58,7 +58,7 @@ export class ExportService {
     const { tensors, metadata } = readSafetensors(file);
     const adapterConfig = JSON.parse(metadata.adapter_config ?? '{}') as Record<string, unknown>;
     const baseDir = this.deps.bases.pathOf(base);
-    const notices = baseDir ? Object.fromEntries(readdirSync(baseDir).filter((f) => /^(NOTICE|LICENSE)/i.test(f)).map((f) => [f, { copyFrom: join(baseDir, f) }])) : {};
+    const notices = noticesOf(baseDir);
     return { config: { ...adapterConfig, base_model_name_or_path: base }, tensors, files: notices };
   }
 
@@ -92,7 +92,7 @@ export class ExportService {
       };
     }
     const baseDir = this.deps.bases.pathOf(base);
-    const notices = baseDir ? Object.fromEntries(readdirSync(baseDir).filter((f) => /^(NOTICE|LICENSE)/i.test(f)).map((f) => [f, { copyFrom: join(baseDir, f) }])) : {};
+    const notices = noticesOf(baseDir);
     if (metadata.format === 'tunebench-llama-v1' && baseDir) {
       const tokenizerModel = join(baseDir, existsSync(join(baseDir, 'tokenizer.model')) ? 'tokenizer.model' : 'tok512.model');
       return {
@@ -116,6 +116,12 @@ export class ExportService {
     }
     throw badInput(`${checkpoint} is not a checkpoint Tunebench can export (format '${metadata.format ?? 'none'}').`);
   }
+}
+
+/** The base model's licence and notice files, copied beside an export of a model derived from it. */
+function noticesOf(baseDir: string | null): ExportPlan['files'] {
+  if (!baseDir) return {};
+  return Object.fromEntries(readdirSync(baseDir).filter((f) => /^(NOTICE|LICENSE)/i.test(f)).map((f) => [f, { copyFrom: join(baseDir, f) }]));
 }
 
 function writeFiles(dir: string, files: ExportPlan['files']): void {

@@ -13,7 +13,7 @@ import { loadLlama2cCheckpoint } from './llama/llama2cCheckpoint';
 import { LLAMA_CHECKPOINT_FORMAT, readLlamaCheckpoint } from './llama/llamaCheckpoint';
 import { LlamaModel } from './llama/llamaModel';
 import { SentencePieceTokenizer } from './llama/sentencePieceTokenizer';
-import { readSafetensors } from './safetensors';
+import { readSafetensorsHeader } from './safetensors';
 
 export type LoadedModel = { description: string; dispose(): void } & (
   | { kind: 'gpt'; gpt: LoadedGpt }
@@ -50,7 +50,7 @@ export function loadModel(ref: ModelRef): LoadedModel {
     throw badInput(`The built-in model '${id}' is an encoder without a task head: fine-tune it on a labelled dataset first (tunebench train --dataset <file> --preset few-shot).`);
   }
   if (!existsSync(ref.path)) throw notFound(`The checkpoint ${ref.path} does not exist any more.`);
-  const format = readSafetensors(ref.path).metadata.format;
+  const format = readSafetensorsHeader(ref.path).metadata.format; // the header only: each loader reads the file itself
   if (format === CHECKPOINT_FORMAT) {
     const gpt = loadGptCheckpoint(ref.path);
     return { kind: 'gpt', description: `The ${gpt.task === 'classify' ? 'classifier' : 'text model'} in ${ref.path}`, gpt, dispose: () => gpt.model.dispose() };

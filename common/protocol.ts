@@ -6,9 +6,30 @@ import { BACKENDS, trainConfigSchema } from './config';
 export const TASKS = ['generate', 'classify'] as const;
 export type Task = (typeof TASKS)[number];
 
-/** What the trainer learns from: texts for next-token prediction, or (text, label index) pairs. */
+const promptLengths = z.array(z.number().int().min(0));
+
+/**
+ * What the trainer learns from: texts for next-token prediction, or (text, label index) pairs. Texts written from
+ * prompt → completion records (pairs, instructions, chats) carry `promptChars`: how many characters (JavaScript
+ * string length) at the start of each text are prompt, one per text of each split; the loss then counts only the
+ * rest (the completion) and the end token after it. Without it every token is trained.
+ */
 export const trainDataSchema = z.discriminatedUnion('task', [
-  z.object({ task: z.literal('generate'), train: z.array(z.string()), validation: z.array(z.string()) }),
+  z
+    .object({
+      task: z.literal('generate'),
+      train: z.array(z.string()),
+      validation: z.array(z.string()),
+      promptChars: z.object({ train: promptLengths, validation: promptLengths }).optional(),
+    })
+    .superRefine((d, ctx) => {
+      for (const split of ['train', 'validation'] as const) {
+        const lengths = d.promptChars?.[split];
+        if (!lengths) continue;
+        if (lengths.length !== d[split].length) ctx.addIssue({ code: 'custom', path: ['promptChars', split], message: `has ${lengths.length} entries for ${d[split].length} texts` });
+        else if (lengths.some((n, i) => n > d[split][i].length)) ctx.addIssue({ code: 'custom', path: ['promptChars', split], message: 'names a prompt longer than its text' });
+      }
+    }),
   z.object({
     task: z.literal('classify'),
     labels: z.array(z.string()).min(2),

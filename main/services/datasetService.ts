@@ -5,7 +5,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
-import { DEFAULT_MAX_TOKENS, DEFAULT_SPLIT, type DatasetStats, type PreviewRow, type RecipeInput, type SplitRatios, type TokenizerName } from '../../common/datasetTypes';
+import { DEFAULT_MAX_TOKENS, DEFAULT_SPLIT, type DatasetStats, type ExampleParts, type PreviewRow, type RecipeInput, type SplitRatios, type TokenizerName } from '../../common/datasetTypes';
 import type { DatasetSummary } from '../../common/domain';
 import type { TrainData } from '../../common/protocol';
 import { TunebenchError } from '../../common/result';
@@ -180,15 +180,19 @@ export class DatasetService {
   /**
    * The stored train and validation rows as the trainer takes them. Classification labels become indices into the
    * sorted labels. Pairs, instruction records and chats become `generate` texts written with the plain template of
-   * examples.ts (`Prompt: …\nResponse: …`), since training has no prompt-masked task yet; their parts stay stored.
+   * examples.ts (`Prompt: …\nResponse: …`), with the length of each text's prompt part (promptChars) so training
+   * counts the loss on the completion only.
    */
   loadTrainData(ref: string): TrainData {
     const dataset = this.get(ref);
     const rows = this.store.trainRows(dataset.id);
     const of = (split: string) => rows.filter((r) => r.split === split);
     if (dataset.trainTask === 'generate') {
-      const text = (r: (typeof rows)[number]) => (r.parts ? renderParts(JSON.parse(r.parts)) : r.text);
-      return { task: 'generate', train: of('train').map(text), validation: of('validation').map(text) };
+      const examples = (split: string) => of(split).map((r) => (r.parts ? renderedExample(JSON.parse(r.parts) as ExampleParts) : { text: r.text, promptChars: 0 }));
+      const [train, validation] = [examples('train'), examples('validation')];
+      const data: TrainData = { task: 'generate', train: train.map((e) => e.text), validation: validation.map((e) => e.text) };
+      if (rows.some((r) => r.parts)) data.promptChars = { train: train.map((e) => e.promptChars), validation: validation.map((e) => e.promptChars) };
+      return data;
     }
     const index = new Map(dataset.labels.map((label, i) => [label, i]));
     const example = (r: (typeof rows)[number]) => ({ text: r.text, label: index.get(r.label ?? '') ?? -1 });
@@ -281,4 +285,28 @@ export class DatasetService {
       }
     }
   }
+}
+
+/** Chat roles whose messages are the replies a model learns to write. */
+const ASSISTANT_ROLES = new Set(['assistant', 'gpt', 'bot', 'model']);
+
+/**
+ * A pairs / instruction / chat example as training text, with the length of its prompt: everything before the
+ * completion (pairs), the output (instructions), or the last assistant reply (chats; the last message when no role is
+ * an assistant's). The template puts that part last, so the prompt is the text rendered with it left empty.
+ */
+function renderedExample(parts: ExampleParts): { text: string; promptChars: number } {
+  const text = renderParts(parts);
+  let prefix: ExampleParts;
+  if ('prompt' in parts) prefix = { ...parts, completion: '' };
+  else if ('instruction' in parts) prefix = { ...parts, output: '' };
+  else if (parts.messages.length === 0) return { text, promptChars: 0 };
+  else {
+    const roles = parts.messages.map((m) => m.role.trim().toLowerCase());
+    const last = roles.findLastIndex((role) => ASSISTANT_ROLES.has(role));
+    const reply = last >= 0 ? last : parts.messages.length - 1;
+    prefix = { messages: [...parts.messages.slice(0, reply), { ...parts.messages[reply], content: '' }] };
+  }
+  const promptText = renderParts(prefix);
+  return { text, promptChars: text.startsWith(promptText) ? promptText.length : 0 };
 }

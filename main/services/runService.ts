@@ -11,7 +11,7 @@ import { fewShotConfig, profileTrainData } from '../../common/fewShotPreset';
 import type { BaseFolders } from '../models/baseFolders';
 import type { RunDetail, RunSummary } from '../../common/domain';
 import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainData, type TrainerMessage } from '../../common/protocol';
-import { optimizerFileFor } from '../trainer/checkpointFiles';
+import { loraFileFor, optimizerFileFor } from '../trainer/checkpointFiles';
 import { TunebenchError } from '../../common/result';
 
 interface ActiveRun {
@@ -54,15 +54,16 @@ export class RunService {
   /**
    * Trains a run on from one of its checkpoints (the latest by default): an interrupted, failed or cancelled run
    * picks up where it stopped, or a run is taken back to an earlier step. The model, the optimizer's moments and the
-   * data order are restored, so the curve continues as if the run had never stopped.
+   * data order are restored, so the curve continues as if the run had never stopped. Runs from scratch and Llama
+   * fine-tunes (full, freeze, lora) continue; few-shot runs on the GloVe encoder do not.
    */
   continue(runId: string, fromStep?: number): RunSummary {
     const { store, datasets } = this.deps;
     const run = store.summary(runId);
     const active = this.active.get(runId);
     if (active && !active.ended) throw new TunebenchError('conflict', `Run ${runId} is ${run.status}; it can be continued once it has stopped.`);
-    if (run.config.base !== 'scratch') {
-      throw new TunebenchError('bad-input', `Run ${runId} fine-tunes ${run.config.base}, which takes about a minute: start it again instead; continuing from a checkpoint is for models trained from scratch.`);
+    if (run.config.base === 'glove-6b-100d') {
+      throw new TunebenchError('bad-input', `Run ${runId} is a few-shot run on ${run.config.base}, which takes seconds and saves no checkpoint to continue from: start it again instead.`);
     }
     const checkpoints = store.checkpoints(runId);
     const from = fromStep === undefined ? checkpoints.at(-1) : checkpoints.find((c) => c.step === fromStep);
@@ -72,10 +73,14 @@ export class RunService {
     }
     if (from.step >= run.config.steps) throw new TunebenchError('bad-input', `Run ${runId} already finished all ${run.config.steps} steps; name an earlier checkpoint with --from-step.`);
     if (!existsSync(from.path)) throw new TunebenchError('bad-input', `The checkpoint ${from.path} of run ${runId} is missing on disk.`);
+    if (!existsSync(optimizerFileFor(from.path))) {
+      throw new TunebenchError('bad-input', `The checkpoint at step ${from.step} of run ${runId} was saved without its optimizer state (by an older Tunebench), so it cannot be continued on the same curve: start the run again.`);
+    }
     const data = datasets.loadTrainData(run.datasetId);
     for (const path of store.rewind(runId, from.step, process.pid)) {
       rmSync(path, { force: true });
       rmSync(optimizerFileFor(path), { force: true });
+      rmSync(loraFileFor(path), { force: true });
     }
     this.launch(runId, { config: run.config, data, startedMs: Date.now() - (run.durationMs ?? 0), lastStep: from.step, resumeFrom: { checkpoint: from.path, step: from.step } });
     return store.summary(runId);

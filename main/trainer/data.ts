@@ -1,7 +1,9 @@
 // Turning TrainData into batches. Generation: the training rows joined with '\n' form one token stream, sampled as
-// random windows of contextLength + 1 (inputs = window[0..T), targets = window[1..T]). Classification: each text cut
-// or padded to contextLength with a mask, rows drawn in shuffled epochs. Validation batches are fixed once, so
-// val_loss is comparable across evaluations. All sampling is seeded.
+// random windows of contextLength + 1 (inputs = window[0..T), targets = window[1..T]). For prompt → completion texts
+// (data.promptChars) a parallel stream marks the tokens the loss counts: each text's completion and the '\n' that
+// ends it, not its prompt; every window carries that mask over its targets, validation windows too. Classification:
+// each text cut or padded to contextLength with a mask, rows drawn in shuffled epochs. Validation batches are fixed
+// once, so val_loss is comparable across evaluations. All sampling is seeded.
 import type { TrainConfig } from '../../common/config';
 import type { TrainData } from '../../common/protocol';
 import { badInput } from '../../common/result';
@@ -15,6 +17,8 @@ export interface LmBatch {
   T: number;
   inputs: Int32Array;
   targets: Int32Array;
+  /** (B, T): 1 where the target counts in the loss (a completion token), 0 on prompt tokens; absent: every target. */
+  lossMask?: Float32Array;
 }
 
 /** Classification: inputs (B, T) padded with <pad>, mask (B, T) 1 on real tokens, labels (B). */
@@ -44,45 +48,87 @@ export function prepareData(data: TrainData, config: TrainConfig, log: LogFn): P
   return data.task === 'generate' ? prepareGeneration(data, config, log) : prepareClassification(data, config, log);
 }
 
+/** A split's texts as one token stream, and for prompt → completion texts 1 on each token the loss counts. */
+interface TokenStream {
+  tokens: Int32Array;
+  trained: Uint8Array | null;
+}
+
+/**
+ * The texts joined with '\n' and encoded. With `promptChars`, each text's prompt and completion are encoded apart (the
+ * same tokens for characters; a BPE word never spans the two), the completion and the following '\n' marked trained.
+ */
+function encodeStream(tokenizer: ModelTokenizer, texts: readonly string[], promptChars?: readonly number[]): TokenStream {
+  if (!promptChars) return { tokens: tokenizer.encode(texts.join('\n')), trained: null };
+  const pieces: { ids: Int32Array; trained: boolean }[] = [];
+  texts.forEach((text, i) => {
+    if (i > 0) pieces.push({ ids: tokenizer.encode('\n'), trained: true });
+    pieces.push({ ids: tokenizer.encode(text.slice(0, promptChars[i])), trained: false });
+    pieces.push({ ids: tokenizer.encode(text.slice(promptChars[i])), trained: true });
+  });
+  const tokens = new Int32Array(pieces.reduce((n, p) => n + p.ids.length, 0));
+  const trained = new Uint8Array(tokens.length);
+  let at = 0;
+  for (const piece of pieces) {
+    tokens.set(piece.ids, at);
+    if (piece.trained) trained.fill(1, at, at + piece.ids.length);
+    at += piece.ids.length;
+  }
+  return { tokens, trained };
+}
+
+const sliceStream = (s: TokenStream, from: number, to?: number): TokenStream => ({ tokens: s.tokens.slice(from, to), trained: s.trained?.slice(from, to) ?? null });
+
+/** Tokens of a stream the loss does not count (prompt tokens), for the log. */
+const promptTokenCount = (trained: Uint8Array): number => trained.reduce((n, t) => n + (1 - t), 0);
+
 function prepareGeneration(data: Extract<TrainData, { task: 'generate' }>, config: TrainConfig, log: LogFn): PreparedData {
   const { contextLength: T, batchSize: B, validationFraction } = config;
   const tokenizer = fitTokenizer([...data.train, '\n'], config);
-  let train = tokenizer.encode(data.train.join('\n'));
-  let validation = tokenizer.encode(data.validation.join('\n'));
-  if (validation.length < T + 1) {
-    const n = train.length;
+  let train = encodeStream(tokenizer, data.train, data.promptChars?.train);
+  let validation = encodeStream(tokenizer, data.validation, data.promptChars?.validation);
+  if (validation.tokens.length < T + 1) {
+    const n = train.tokens.length;
     const held = Math.max(T + 1, Math.ceil(n * validationFraction));
     if (n - held < T + 1) {
       throw badInput(`The training text has ${n} characters, too few for contextLength ${T}: it needs at least ${2 * (T + 1)} (training plus held-out validation); lower contextLength or add text.`);
     }
     const reason = data.validation.length ? `the validation split has fewer than ${T + 1} characters` : 'the dataset has no validation split';
     log('info', `Validation uses the last ${held} of ${n} training characters (${Math.round((held / n) * 100)}%), because ${reason}.`);
-    validation = train.slice(n - held);
-    train = train.slice(0, n - held);
-  } else if (train.length < T + 1) {
-    throw badInput(`The training text has ${train.length} characters, fewer than contextLength + 1 = ${T + 1}; lower contextLength or add text.`);
+    validation = sliceStream(train, n - held);
+    train = sliceStream(train, 0, n - held);
+  } else if (train.tokens.length < T + 1) {
+    throw badInput(`The training text has ${train.tokens.length} characters, fewer than contextLength + 1 = ${T + 1}; lower contextLength or add text.`);
+  }
+  if (train.trained) {
+    log('info', `Loss on completions only: ${promptTokenCount(train.trained).toLocaleString('en-US')} of ${train.tokens.length.toLocaleString('en-US')} tokens are prompt and not trained.`);
   }
 
   const rng = rngFor(config.seed, 'batches');
-  const windowBatch = (tokens: Int32Array, starts: number[]): LmBatch => {
+  const windowBatch = (stream: TokenStream, starts: number[]): LmBatch => {
     const inputs = new Int32Array(starts.length * T);
     const targets = new Int32Array(starts.length * T);
+    const lossMask = stream.trained ? new Float32Array(starts.length * T) : undefined;
     starts.forEach((s, b) => {
-      inputs.set(tokens.subarray(s, s + T), b * T);
-      targets.set(tokens.subarray(s + 1, s + T + 1), b * T);
+      inputs.set(stream.tokens.subarray(s, s + T), b * T);
+      targets.set(stream.tokens.subarray(s + 1, s + T + 1), b * T);
+      lossMask?.set(stream.trained!.subarray(s + 1, s + T + 1), b * T);
     });
-    return { kind: 'lm', B: starts.length, T, inputs, targets };
+    return { kind: 'lm', B: starts.length, T, inputs, targets, ...(lossMask ? { lossMask } : {}) };
   };
   // Evenly spaced windows over the validation stream: evalBatches × B of them.
   const count = config.evalBatches * B;
-  const last = validation.length - (T + 1);
+  const last = validation.tokens.length - (T + 1);
   const starts = Array.from({ length: count }, (_, i) => Math.floor((i * last) / Math.max(1, count - 1)));
   const validationBatches = Array.from({ length: config.evalBatches }, (_, i) => windowBatch(validation, starts.slice(i * B, (i + 1) * B)));
+  if (validation.trained && validationBatches.every((b) => !b.lossMask!.some((m) => m > 0))) {
+    throw badInput(`The validation windows of contextLength ${T} hold no completion tokens, only prompt; raise contextLength or evalBatches.`);
+  }
 
   return {
     tokenizer,
     labels: [],
-    nextTrainBatch: () => windowBatch(train, Array.from({ length: B }, () => rng.int(train.length - T))),
+    nextTrainBatch: () => windowBatch(train, Array.from({ length: B }, () => rng.int(train.tokens.length - T))),
     validation: validationBatches,
     tokensPerBatch: B * T,
   };

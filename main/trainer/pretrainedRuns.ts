@@ -1,5 +1,6 @@
 // Training runs that start from a built-in pretrained base: few-shot classification on the GloVe encoder, and
-// fine-tuning stories260K on the user's texts. Each checks the data fits its base and reports through RunHooks.
+// fine-tuning stories260K or an imported Llama on the user's texts (resumable from a checkpoint). Each checks the data
+// fits its base and reports through RunHooks.
 import { badInput } from '../../common/result';
 import { saveFewShot, trainFewShot } from './fewshot';
 import { fineTuneLlama } from './llama/fineTune';
@@ -12,6 +13,7 @@ function basePathOf(start: StartMessage): string {
 
 export const trainFewShotRun: RunTrainer = async (start, hooks) => {
   const { data, config, checkpointDir } = start;
+  if (start.resumeFrom) throw badInput('A few-shot run on the GloVe encoder cannot be continued from a checkpoint; start it again.');
   if (data.task !== 'classify') throw badInput('The GloVe encoder base classifies texts; this dataset is for text generation — choose the stories260k base or train from scratch.');
   const result = await trainFewShot({
     basePath: basePathOf(start),
@@ -33,12 +35,14 @@ export const trainFewShotRun: RunTrainer = async (start, hooks) => {
 };
 
 export const fineTuneLlamaRun: RunTrainer = async (start, hooks) => {
-  const { data, config, checkpointDir } = start;
+  const { data, config, checkpointDir, resumeFrom } = start;
   if (data.task !== 'generate') throw badInput('The stories260k base generates text; for a labelled dataset choose the glove-6b-100d base (few-shot) or train from scratch.');
   const result = await fineTuneLlama({
     basePath: basePathOf(start),
     texts: data.train,
     validation: data.validation,
+    ...(data.promptChars ? { promptChars: data.promptChars } : {}),
+    ...(resumeFrom ? { resume: resumeFrom } : {}),
     config,
     checkpointDir,
     onCheckpoint: (info) => {

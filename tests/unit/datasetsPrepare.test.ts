@@ -38,8 +38,12 @@ describe('task and column detection, with overrides', () => {
       write('chat.jsonl', jsonl([{ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] }, { messages: [{ from: 'human', value: 'Bye' }, { from: 'gpt', value: 'See you' }] }])),
     );
     expect(chat).toMatchObject({ task: 'chat', mapping: { messages: 'messages' } });
-    expect(service.loadTrainData(pairs.id)).toEqual({ task: 'generate', train: ['Prompt: Capital of France?\nResponse: Paris', 'Prompt: 2+2?\nResponse: Four'], validation: [] });
-    expect(service.loadTrainData(chat.id)).toEqual({ task: 'generate', train: ['user: Hi\nassistant: Hello!', 'human: Bye\ngpt: See you'], validation: [] });
+    // promptChars: the characters before the completion (before the last assistant reply), which training does not count
+    const promptChars = (texts: string[], completions: string[]) => ({ train: texts.map((t, i) => t.length - completions[i].length), validation: [] });
+    const pairTexts = ['Prompt: Capital of France?\nResponse: Paris', 'Prompt: 2+2?\nResponse: Four'];
+    expect(service.loadTrainData(pairs.id)).toEqual({ task: 'generate', train: pairTexts, validation: [], promptChars: promptChars(pairTexts, ['Paris', 'Four']) });
+    const chatTexts = ['user: Hi\nassistant: Hello!', 'human: Bye\ngpt: See you'];
+    expect(service.loadTrainData(chat.id)).toEqual({ task: 'generate', train: chatTexts, validation: [], promptChars: promptChars(chatTexts, ['Hello!', 'See you']) });
     const { rows } = service.show(chat.id);
     expect(rows[0].parts).toEqual({ messages: [{ role: 'user', content: 'Hi' }, { role: 'assistant', content: 'Hello!' }] });
     expect(rows[1].fields).toEqual({ messages: [{ from: 'human', value: 'Bye' }, { from: 'gpt', value: 'See you' }] });

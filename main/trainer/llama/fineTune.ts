@@ -6,20 +6,26 @@
 // norm clipping, label smoothing in the training loss, early stopping on val_loss. Metrics: loss, lr, grad_norm,
 // tokens_per_s every logEvery steps; val_loss (plain cross-entropy) at step 0 (the base model), every evalEvery steps
 // and at the end, on at most evalBatches × batchSize validation rows (whole documents, so it equals scoreLlama on
-// those texts). Checkpoints hold the merged weights in HF layout; a lora run also writes its adapters beside each.
-// Seeded: the same seed and backend give the same losses. config.dropout is not used (the base was trained with it,
-// but few steps on few texts do not need it). The loop yields between steps for pause / resume / cancel.
+// those texts). Prompt → completion texts (promptChars) are trained and validated on their completions only (see
+// llamaData.ts). Checkpoints hold the merged weights in HF layout, with Adam's moments beside each
+// (step-N.optimizer.safetensors); a lora run also writes its adapters beside each. A run resumes from a checkpoint:
+// the weights (for lora the base, plus the saved adapters), the moments and the sampler's position come back, so the
+// curve goes on as if it had never stopped (early stopping counts evaluations afresh, as loop.ts does). Seeded: the
+// same seed and backend give the same losses. config.dropout is not used (the base was trained with it, but few steps
+// on few texts do not need it). The loop yields between steps for pause / resume / cancel.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
 import { badInput } from '../../../common/result';
 import { checkpointFileName, type CheckpointInfo } from '../checkpoint';
+import { optimizerFileFor } from '../checkpointFiles';
 import { AdamW, countParameters, EarlyStopping, learningRateAt } from '../optimizer';
 import { rngFor, shuffle } from '../rng';
+import { readSafetensors, writeSafetensors } from '../safetensors';
 import { StepClock, type StepControl } from '../stepClock';
 import * as tf from '../tfjs';
-import { writeLlamaCheckpoint } from './llamaCheckpoint';
-import { scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
+import { LLAMA_CHECKPOINT_FORMAT, readLlamaCheckpoint, writeLlamaCheckpoint } from './llamaCheckpoint';
+import { promptTokens, scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
 import { readHfLlama } from '../hfModel';
 import { EMBED, LlamaTrainable } from './llamaTrainable';
 import { LoraAdapters, loraFileFor, writeLoraAdapters } from './lora';
@@ -33,6 +39,10 @@ export interface FineTuneLlamaOptions extends StepControl {
   basePath: string; // folder holding LLAMA_BASE_FILES
   texts: string[]; // training documents
   validation: string[]; // held-out documents; when empty, validationFraction of `texts` (at least 1) is held out
+  /** Prompt → completion texts: characters of each text (of texts, of validation) that are prompt, not trained. */
+  promptChars?: { train: readonly number[]; validation: readonly number[] };
+  /** Continue after this checkpoint's step (written by an earlier run of the same config, with its optimizer file). */
+  resume?: { checkpoint: string; step: number };
   config: TrainConfig; // steps, batchSize, contextLength (capped at the base's 512), learningRate, warmupSteps, …
   checkpointDir: string;
   onMetrics?(step: number, values: Record<string, number>): void;
@@ -49,8 +59,8 @@ export type FineTuneLlamaResult =
 
 /** Training and validation documents as token ids; holds out part of the training texts when needed. */
 function splitDocuments(o: FineTuneLlamaOptions, tokenizer: SentencePieceTokenizer, log: FineTuneLlamaOptions['onLog']) {
-  let train = tokenizeDocuments(tokenizer, o.texts);
-  let validation = tokenizeDocuments(tokenizer, o.validation);
+  let train = tokenizeDocuments(tokenizer, o.texts, o.promptChars?.train);
+  let validation = tokenizeDocuments(tokenizer, o.validation, o.promptChars?.validation);
   if (train.length === 0) throw badInput('The dataset has no non-empty training texts to fine-tune on.');
   if (validation.length === 0) {
     if (train.length < 2) throw badInput('The dataset has one training text and no validation texts; add texts so some can be held out for validation.');
@@ -94,12 +104,37 @@ export function weightsToTrain(model: LlamaTrainable, config: TrainConfig): Trai
   return { params: new Map(model.params), adapters: null, description: `Method full: training all ${total.toLocaleString('en-US')} parameters.` };
 }
 
-/** The micro-batches' mean next-token loss, label-smoothed as configured (no mask: training windows are full). */
-function windowLoss(model: LlamaTrainable, batch: LlamaBatch, labelSmoothing: number): tf.Scalar {
+/**
+ * A micro-batch's mean next-token loss, label-smoothed as configured: over every target of the (full) windows, or with
+ * `masked` over the completion targets the batch's mask marks.
+ */
+function windowLoss(model: LlamaTrainable, batch: LlamaBatch, labelSmoothing: number, masked: boolean): tf.Scalar {
   return tf.tidy(() => {
     const shape: [number, number] = [batch.B, batch.T];
-    return model.lossOn(tf.tensor2d(batch.inputs, shape, 'int32'), tf.tensor2d(batch.targets, shape, 'int32'), undefined, labelSmoothing);
+    const mask = masked ? tf.tensor2d(batch.mask, shape) : undefined;
+    return model.lossOn(tf.tensor2d(batch.inputs, shape, 'int32'), tf.tensor2d(batch.targets, shape, 'int32'), mask, labelSmoothing);
   });
+}
+
+const OPTIMIZER_FORMAT = `${LLAMA_CHECKPOINT_FORMAT}-adam`;
+
+/** The weights a resumed full / freeze run starts from: the checkpoint's, checked to be a Llama checkpoint of this shape. */
+function checkpointModel(path: string, base: LlamaTrainable): LlamaTrainable {
+  const model = readLlamaCheckpoint(path);
+  if (JSON.stringify(model.config) !== JSON.stringify(base.config)) {
+    model.dispose();
+    throw badInput(`${path} does not match this run's base model; it cannot be resumed.`);
+  }
+  return model;
+}
+
+/** The Adam moments saved beside a checkpoint. */
+function readOptimizerState(checkpoint: string) {
+  const path = optimizerFileFor(checkpoint);
+  if (!existsSync(path)) throw badInput(`${checkpoint} was saved without its optimizer state (${path}); it cannot be resumed.`);
+  const { tensors, metadata } = readSafetensors(path);
+  if (metadata.format !== OPTIMIZER_FORMAT) throw badInput(`${path} is not a Llama fine-tune's optimizer state (format '${metadata.format ?? 'none'}'); it cannot be resumed.`);
+  return tensors;
 }
 
 /**
@@ -119,51 +154,70 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
   const { config } = o;
   const now = o.now ?? (() => performance.now());
   const base = loadBase(o.basePath);
-  const model = base.model;
+  const { resume } = o;
+  // a resumed full / freeze run starts from the checkpoint's weights; lora from the base, its adapters restored below
+  let model = base.model;
   let trained: TrainedWeights | null = null;
   let optimizer: AdamW | null = null;
   try {
+    if (resume && config.method !== 'lora') {
+      model = checkpointModel(resume.checkpoint, base.model);
+      base.model.dispose();
+    }
     trained = weightsToTrain(model, config);
     optimizer = new AdamW(trained.params, config, decaysLlamaWeight);
     const tokenizer = base.tokenizer();
     const { train, validation } = splitDocuments(o, tokenizer, o.onLog);
     const stream = trainingStream(train);
+    const n = stream.tokens.length;
     let T = Math.min(config.contextLength, model.config.seqLen);
     if (config.contextLength > model.config.seqLen) o.onLog?.('info', `contextLength ${config.contextLength} is more than the base model's context; using ${model.config.seqLen}.`);
-    if (stream.length < T + 1) {
-      T = stream.length - 1;
-      o.onLog?.('info', `The training texts are ${stream.length} tokens in all, fewer than contextLength + 1; training windows are ${T} tokens.`);
+    if (n < T + 1) {
+      T = n - 1;
+      o.onLog?.('info', `The training texts are ${n} tokens in all, fewer than contextLength + 1; training windows are ${T} tokens.`);
     }
     if (T < 1) throw badInput('The training texts are too short to fine-tune on: they need at least one token.');
     const nextBatch = windowSampler(stream, config.batchSize, T, config.seed);
-    // Whole documents (up to the base's context), as scoreLlama scores them: val_loss = scoreLlama(validation texts).
+    const masked = stream.trained !== null;
+    // Whole documents (up to the base's context), as scoreLlama scores them: val_loss = scoreLlama(validation texts)
+    // (over the completions only, for prompt → completion texts).
     const validationBatches = scoringBatches(validation, model.config.seqLen, config.batchSize, config.evalBatches * config.batchSize);
-    o.onLog?.('info', `Fine-tuning ${base.name} on ${stream.length.toLocaleString('en-US')} tokens from ${train.length} texts (windows of ${T}); validation: ${validation.length} texts.`);
+    o.onLog?.('info', `Fine-tuning ${base.name} on ${n.toLocaleString('en-US')} tokens from ${train.length} texts (windows of ${T}); validation: ${validation.length} texts.`);
+    if (masked) o.onLog?.('info', `Loss on completions only: ${promptTokens(stream).toLocaleString('en-US')} of ${n.toLocaleString('en-US')} tokens are prompt and not trained.`);
     o.onLog?.('info', trained.description);
-    o.onMetrics?.(0, { val_loss: meanLoss(model, validationBatches).loss });
 
     const adapters = trained.adapters;
-    const saveAt = (step: number): CheckpointInfo => {
+    const micro = config.gradAccumulation;
+    let step = 0;
+    if (resume) {
+      adapters?.restorePeft(model, loraFileFor(resume.checkpoint));
+      await optimizer.restore({ step: resume.step, optimizerState: readOptimizerState(resume.checkpoint) });
+      for (; step < resume.step; step++) for (let i = 0; i < micro; i++) nextBatch(); // the windows those steps drew
+      o.onLog?.('info', `Resuming after step ${resume.step} from ${resume.checkpoint}.`);
+    } else {
+      o.onMetrics?.(0, { val_loss: meanLoss(model, validationBatches).loss });
+    }
+
+    const saveAt = async (step: number): Promise<CheckpointInfo> => {
       const path = join(o.checkpointDir, checkpointFileName(step));
       const metadata = { step: String(step), base: 'stories260k', config: JSON.stringify(config) };
       const { bytes } = writeLlamaCheckpoint(model, path, metadata);
       if (adapters) writeLoraAdapters(adapters, model, loraFileFor(path), { step: String(step), base: 'stories260k' });
+      writeSafetensors(optimizerFileFor(path), await optimizer!.state(), { format: OPTIMIZER_FORMAT, step: String(step) });
       return { step, path, bytes };
     };
-    const micro = config.gradAccumulation;
     const stopping = new EarlyStopping(config.earlyStoppingPatience);
-    let step = 0;
     const clock = new StepClock(now);
     while (step < config.steps) {
       if (!(await clock.readyForStep(o))) return { status: 'cancelled', step, checkpoint: null };
       const s = step + 1;
       const lr = learningRateAt(s, config);
       const batches = Array.from({ length: micro }, () => nextBatch());
-      const result = optimizer.step((i) => windowLoss(model, batches[i], config.labelSmoothing), lr);
+      const result = optimizer.step((i) => windowLoss(model, batches[i], config.labelSmoothing, masked), lr);
       step = s;
       const values = await clock.afterStep(result, s, lr, micro * config.batchSize * T, config);
       // evaluation and checkpoints do not count against throughput
-      const finished = await clock.outside((): FineTuneLlamaResult | null => {
+      const finished = await clock.outside(async (): Promise<FineTuneLlamaResult | null> => {
         const isLast = s === config.steps;
         let stopsEarly = false;
         if (s % config.evalEvery === 0 || isLast) {
@@ -171,17 +225,21 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
           stopsEarly = stopping.observe(s, values.val_loss);
         }
         if (Object.keys(values).length > 0) o.onMetrics?.(s, values);
-        if (isLast) return { status: 'completed', step, checkpoint: saveAt(s) };
+        if (isLast) return { status: 'completed', step, checkpoint: await saveAt(s) };
         if (stopsEarly) {
           o.onLog?.('info', stopping.message(s));
-          return { status: 'completed', step, checkpoint: saveAt(s), stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
+          return { status: 'completed', step, checkpoint: await saveAt(s), stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
         }
-        if (config.checkpointEvery > 0 && s % config.checkpointEvery === 0) o.onCheckpoint?.(saveAt(s));
+        if (config.checkpointEvery > 0 && s % config.checkpointEvery === 0) {
+          const checkpoint = await saveAt(s); // written with or without a listener
+          o.onCheckpoint?.(checkpoint);
+        }
         return null;
       });
       if (finished) return finished;
     }
-    return { status: 'completed', step, checkpoint: saveAt(step) }; // steps ≥ 1, so the loop returned already
+    // steps ≥ 1 and a resumed run is before its last step, so the loop returned already
+    return { status: 'completed', step, checkpoint: await saveAt(step) };
   } finally {
     optimizer?.dispose();
     model.setAdapter(null);

@@ -6,12 +6,14 @@
 // (≈ 32 rows for stories260K's 64-wide projections) — every training batch.
 // Saved beside a checkpoint (whose weights are the merged ones) as `step-NNNNNN.lora.safetensors` in PEFT's layout:
 // base_model.model.<HF module>.lora_A.weight (r, in) and .lora_B.weight (out, r), with q/k rows in HF's rotate-half
-// order, and PEFT's adapter_config.json body in the metadata, so it can be exported as an adapter.
+// order, and PEFT's adapter_config.json body in the metadata, so it can be exported as an adapter. A resumed run
+// reads that file back into fresh adapters (restorePeft), so it trains the adapters on, not the merged weights.
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
+import { badInput } from '../../../common/result';
 import { rngFor } from '../rng';
-import { writeSafetensors, type NamedArray } from '../safetensors';
+import { readSafetensors, writeSafetensors, type NamedArray } from '../safetensors';
 import * as tf from '../tfjs';
 import { permuteRows } from './llamaCheckpoint';
 import { LAYER_PARTS, layerName, type LayerPart, type LlamaTrainable, type WeightAdapter } from './llamaTrainable';
@@ -103,6 +105,41 @@ export class LoraAdapters implements WeightAdapter {
       tensors.push({ name: `${peft}.lora_B.weight`, shape: [outDim, r], data: bT });
     }
     return tensors;
+  }
+
+  /**
+   * Puts back adapters saved by writeLoraAdapters (the inverse of toPeft: exact copies); `path` names the file in
+   * errors. The rank and targets must be these adapters'.
+   */
+  restorePeft(model: LlamaTrainable, path: string): void {
+    const { tensors, metadata } = readSafetensors(path);
+    if (metadata.format !== LORA_FORMAT) throw badInput(`${path} is not a Tunebench LoRA adapter file (format '${metadata.format ?? 'none'}'); the run cannot be resumed.`);
+    if (metadata.rank !== String(this.options.loraRank) || metadata.targets !== this.options.loraTargets) {
+      throw badInput(`${path} holds rank ${metadata.rank} adapters on ${metadata.targets}, but the run trains rank ${this.options.loraRank} on ${this.options.loraTargets}; it cannot be resumed.`);
+    }
+    const { dim: C, nHeads: H, nKvHeads: Hkv } = model.config;
+    const hs = C / H;
+    const byName = new Map(tensors.map((t) => [t.name, t]));
+    const take = (name: string, shape: number[]) => {
+      const t = byName.get(name);
+      if (!t || t.shape.join() !== shape.join()) throw badInput(`${path} has no tensor ${name} of shape [${shape}]; the run cannot be resumed.`);
+      return t.data;
+    };
+    for (const name of this.targets) {
+      const a = this.params.get(`${name}.lora_A`)!;
+      const b = this.params.get(`${name}.lora_B`)!;
+      const [inDim, r] = a.shape as [number, number];
+      const outDim = b.shape[1] as number;
+      const peft = `base_model.model.${moduleOf(name)}`;
+      const aT = take(`${peft}.lora_A.weight`, [r, inDim]);
+      let bT = take(`${peft}.lora_B.weight`, [outDim, r]);
+      if (name.endsWith(LAYER_PARTS.wq)) bT = permuteRows(bT, H, hs, false);
+      if (name.endsWith(LAYER_PARTS.wk)) bT = permuteRows(bT, Hkv, hs, false);
+      tf.tidy(() => {
+        a.assign(tf.transpose(tf.tensor2d(aT, [r, inDim])));
+        b.assign(tf.transpose(tf.tensor2d(bT, [outDim, r])));
+      });
+    }
   }
 
   get parameterCount(): number {

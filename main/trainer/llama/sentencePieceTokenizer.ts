@@ -116,6 +116,15 @@ export class SentencePieceTokenizer {
     return tokens;
   }
 
+  /**
+   * How many bytes of encode's input `id` stands for: its piece's length (the dummy-prefix space included), 1 for a
+   * <0xXX> byte fallback, 0 for BOS and EOS. Summed over encode(text) it gives each token's end offset in the bytes.
+   */
+  inputBytes(id: number): number {
+    if (id === BOS_ID || id === EOS_ID) return 0;
+    return BYTE_PIECE.test(bytesKey(this.pieces[id])) ? 1 : this.pieces[id].length;
+  }
+
   /** The bytes run.c prints for `id` following `prevId`: leading space dropped after BOS, <0xXX> as its byte. */
   pieceBytes(prevId: number, id: number): Uint8Array {
     let piece = this.pieces[id];

@@ -11,9 +11,9 @@ const dayFormat = new Intl.DateTimeFormat(undefined, { year: 'numeric', month: '
 const timeFormat = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' });
 const fullDate = new Intl.DateTimeFormat(undefined, { dateStyle: 'full', timeStyle: 'medium' });
 
-/** A stopped run trained from scratch can train on from its checkpoint (main checks that one exists). */
+/** A stopped run from scratch or a Llama fine-tune (not few-shot) can train on from its checkpoint (main checks that one exists). */
 const canContinue = (run: RunSummary) =>
-  ['interrupted', 'failed', 'cancelled'].includes(run.status) && run.config.base === 'scratch' && run.lastStep > 0 && run.lastStep < run.config.steps;
+  ['interrupted', 'failed', 'cancelled'].includes(run.status) && run.config.base !== 'glove-6b-100d' && run.lastStep > 0 && run.lastStep < run.config.steps;
 
 export function RunsTable({ onDelete }: { onDelete(run: RunSummary): void }) {
   const runs = useWorkbenchStore((s) => s.runs.list);

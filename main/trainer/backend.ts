@@ -7,6 +7,7 @@ import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../common/config';
 import { badInput } from '../../common/result';
 import { installWasmMatMul } from './kernels/wasmMatMul';
+import { installThreadedWasm } from './wasmThreads';
 import { oneHotFloat } from './layers';
 
 export interface SelectedBackend {
@@ -113,12 +114,12 @@ const webgpuCandidate: Candidate = {
   },
 };
 
-/** The folder holding tfjs-backend-wasm's .wasm binaries, when Node's resolver can find the package. */
+/** tfjs-backend-wasm's folder (ending in '/'), when Node's resolver can find the package. */
 function findWasmDir(): string | null {
   try {
     if (typeof require !== 'function') return null;
     const pkg = require.resolve('@tensorflow/tfjs-backend-wasm/package.json');
-    return pkg.slice(0, -'package.json'.length) + 'dist/';
+    return pkg.slice(0, -'package.json'.length);
   } catch {
     return null;
   }
@@ -129,7 +130,8 @@ const wasmCandidate: Candidate = {
   backend: 'wasm',
   async activate() {
     const dir = findWasmDir();
-    if (dir) setWasmPaths(dir);
+    if (dir) setWasmPaths(dir + 'dist/');
+    installThreadedWasm(dir);
     installWasmMatMul();
     await useBackend('wasm');
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');

@@ -72,6 +72,10 @@ export class RunService {
       throw new TunebenchError('bad-input', fromStep === undefined ? `Run ${runId} has no checkpoint to continue from (set checkpointEvery to save some).` : `Run ${runId} has no checkpoint at step ${fromStep} (saved steps: ${have}).`);
     }
     if (from.step >= run.config.steps) throw new TunebenchError('bad-input', `Run ${runId} already finished all ${run.config.steps} steps; name an earlier checkpoint with --from-step.`);
+    if (fromStep === undefined && run.status === 'completed') {
+      // early stopping ended it before config.steps: training on would undo the choice of its best step
+      throw new TunebenchError('bad-input', `Run ${runId} completed at step ${from.step}, stopped early because val_loss stopped improving; name a checkpoint with --from-step to train on from it anyway.`);
+    }
     if (!existsSync(from.path)) throw new TunebenchError('bad-input', `The checkpoint ${from.path} of run ${runId} is missing on disk.`);
     if (!existsSync(optimizerFileFor(from.path))) {
       throw new TunebenchError('bad-input', `The checkpoint at step ${from.step} of run ${runId} was saved without its optimizer state (by an older Tunebench), so it cannot be continued on the same curve: start the run again.`);

@@ -40,4 +40,19 @@ describe('runs continue', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/already finished all 5 steps/);
   });
+
+  it('does not train on past early stopping unless a checkpoint is named', () => {
+    const dataDir = tempDir();
+    // every text comes with both labels: held-out loss cannot improve for long, so patience 1 ends the run early
+    const rows = Array.from({ length: 40 }, (_, i) => `review number ${i >> 1} of the film,${i % 2 ? 'good' : 'bad'}`);
+    const file = writeFixture(tempDir(), 'noise.csv', `text,label\n${rows.join('\n')}\n`);
+    const run = tunebenchJson<{ runId: string; status: string }>(dataDir, ['train', '--dataset', file, '--preset', 'quick', '--set', 'steps=200', '--set', 'evalEvery=1', '--set', 'earlyStoppingPatience=1', '--set', 'learningRate=0.01', '--set', 'nLayer=1', '--set', 'dModel=32', '--set', 'contextLength=32', '--set', 'backend=cpu']);
+    expect(run.status).toBe('completed');
+    const detail = tunebenchJson<RunDetail>(dataDir, ['runs', 'show', run.runId]);
+    const stoppedAt = detail.checkpoints.at(-1)!.step;
+    expect(stoppedAt).toBeLessThan(200);
+    const result = tunebench(dataDir, ['runs', 'continue', run.runId]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(`completed at step ${stoppedAt}, stopped early`);
+  });
 });

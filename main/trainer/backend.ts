@@ -131,11 +131,10 @@ const wasmCandidate: Candidate = {
   async activate() {
     const dir = findWasmDir();
     if (dir) setWasmPaths(dir + 'dist/');
-    installThreadedWasm(dir);
+    const threads = installThreadedWasm(dir);
     installWasmMatMul();
     await useBackend('wasm');
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-    const threads = (tf.backend() as unknown as { wasm?: { tfjs?: { getThreadsCount?: () => number } } }).wasm?.tfjs?.getThreadsCount?.() ?? 1;
     return `CPU, WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`;
   },
 };

@@ -4,11 +4,13 @@
 // Emscripten's glue itself supports Node workers, so this file starts that build the way Node needs:
 //   - the pthread worker script (shipped inside the package as a JS string) is written once to a file in the temp
 //     folder, and the workers load the glue (`mainScriptUrlOrBlob`) from its path in node_modules;
-//   - the C side caps its thread pool at half the logical cores (it assumes two hyper-threads per core), which is
-//     one thread on a 2-core machine, so the cores it is told about are doubled to get one thread per core;
 //   - it then builds tfjs's own BackendWasm around the module, so every wasm kernel (and ours) runs unchanged, and
 //     registers it as 'wasm' in place of the single-threaded loader.
-// Measured here (2 cores, Node 20): a (1024×128)·(128×512) product 9.6 ms on 1 thread → 5.3 ms on 2.
+// What the threads are for is the heap: this build's memory is a SharedArrayBuffer, so our matrix-product kernels
+// (kernels/wasmGemm.ts) split each product between this thread and worker threads of their own. XNNPACK's own pool
+// is kept at one thread: it spin-waits between operations, holding the core our workers need, and measured here
+// (2 cores, Node 20, `npm run bench`) 2 XNNPACK threads + our 2 gave 600 ms/step at 940 ms CPU, XNNPACK on 1 + our
+// 2 gave 582 ms at 820 ms CPU. The cost: emscripten starts its 8 pthread workers anyway, ~300 ms at backend start.
 // TUNEBENCH_WASM_THREADS=N chooses the thread count (1 keeps the package's own single-threaded loader).
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
@@ -29,7 +31,7 @@ interface NodeWorker {
 }
 type Factory = (config: object) => Promise<EmscriptenModule>;
 
-/** Emscripten pre-spawns 8 pthread workers in this build; the pool cannot be larger. */
+/** Our products split at most this many ways (past a few threads, waking them costs more than it saves). */
 const MAX_THREADS = 8;
 
 /** Threads to use: TUNEBENCH_WASM_THREADS when set, else one per core (at most MAX_THREADS). */
@@ -50,7 +52,7 @@ function workerScriptFile(contents: string): string {
   return file;
 }
 
-async function createThreadedBackend(packageDir: string, threads: number): Promise<BackendWasm> {
+async function createThreadedBackend(packageDir: string): Promise<BackendWasm> {
   const glue = `${packageDir}wasm-out/tfjs-backend-wasm-threaded-simd.js`;
   const factory = require(glue) as Factory;
   const { wasmWorkerContents } = require(`${packageDir}wasm-out/tfjs-backend-wasm-threaded-simd.worker.js`) as { wasmWorkerContents: string };
@@ -62,7 +64,6 @@ async function createThreadedBackend(packageDir: string, threads: number): Promi
     locateFile: (path: string, prefix: string) => (path.endsWith('.worker.js') ? workerFile : prefix + path),
     mainScriptUrlOrBlob: glue,
     instantiateWasm(imports: WebAssembly.Imports & { env: WebAssembly.ModuleImports }, receive: (instance: WebAssembly.Instance, module: WebAssembly.Module) => void) {
-      imports.env.emscripten_num_logical_cores = () => 2 * threads; // the C side halves it
       WebAssembly.instantiate(binary, imports).then(({ instance, module: compiled }) => receive(instance, compiled));
       return {};
     },
@@ -75,9 +76,9 @@ async function createThreadedBackend(packageDir: string, threads: number): Promi
     disposeData: module.cwrap('dispose_data', null, ['number']),
     dispose: module.cwrap('dispose', null, []),
   };
-  setThreadsCount(threads);
-  const backend = new BackendWasm(module as never); // starts the thread pool
-  // The pool's threads wait for work forever; emscripten keeps a running thread's worker referenced, which would
+  setThreadsCount(1); // XNNPACK's pool (see above); our kernels take the threads
+  const backend = new BackendWasm(module as never);
+  // Threads wait for work forever; emscripten keeps a running thread's worker referenced, which would
   // keep a finished process (the CLI, a test run) from exiting. Only this process's own exit ends them.
   for (const worker of [...(module.PThread?.runningWorkers ?? []), ...(module.PThread?.unusedWorkers ?? [])]) worker.unref?.();
   const dispose = backend.dispose.bind(backend);
@@ -90,7 +91,7 @@ async function createThreadedBackend(packageDir: string, threads: number): Promi
 
 /**
  * Registers the threaded build as the 'wasm' backend when more than one thread is wanted and the package's files
- * are on disk (packageDir ends with '/'). Returns the thread count the backend will use (1: nothing changed).
+ * are on disk (packageDir ends with '/'). Returns the threads our matrix products will use (1: nothing changed).
  * Call before tf.setBackend('wasm').
  */
 export function installThreadedWasm(packageDir: string | null): number {
@@ -99,6 +100,6 @@ export function installThreadedWasm(packageDir: string | null): number {
   if (typeof SharedArrayBuffer !== 'function') return 1;
   if (tf.findBackend('wasm')) return threads; // already running (installed earlier in this process)
   tf.removeBackend('wasm');
-  tf.registerBackend('wasm', () => createThreadedBackend(packageDir, threads), 2);
+  tf.registerBackend('wasm', () => createThreadedBackend(packageDir), 2);
   return threads;
 }

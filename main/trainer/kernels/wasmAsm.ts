@@ -65,6 +65,8 @@ export class Code {
   f32x4Splat() { return this.simd(0x13); }
   f32x4Add() { return this.simd(0xe4); }
   f32x4Mul() { return this.simd(0xe6); }
+  /** relaxed-SIMD f32x4.relaxed_madd: a·b + c (stack: a, b, c), a fused multiply-add where the CPU has one. */
+  f32x4RelaxedMadd() { return this.simd(0x105); }
 
   /** `local += value` (i32). */
   inc(local: number, value: number | (() => void)) {

@@ -1,56 +1,65 @@
-// A batched matrix product in WebAssembly SIMD, for the many small products of attention (batch·heads products of
-// context×headDim by headDim×context and back). tfjs's wasm backend runs each of those through XNNPACK one at a
-// time, and XNNPACK creates an operator (packing the right operand) per call: with 64 products of 64×32·32×64 that
-// setup costs several times the arithmetic, and on a thread pool each call also wakes the workers. This kernel is
-// one call for the whole batch, reads and writes tensors in the backend's own heap, and needs no setup.
-// Measured here (2 cores, Node 20): 64 × (64×32)·(32×64) took 4.4 ms through XNNPACK product by product on one
-// thread and 10.9 ms on two; this kernel takes 1.4 ms (6–8 GFLOP/s; XNNPACK reaches 8–10 per thread on large
-// products, which therefore stay with it).
+// Matrix products in WebAssembly SIMD on the tfjs wasm backend's own heap, split across threads of our own.
 //
-// The inner block is 4 rows × 8 columns of C held in eight f32x4 accumulators: for each k, two vector loads of B's
-// row k, then per row one broadcast of A[i][k] and two multiply-adds. It needs M % 4 == 0 and N % 8 == 0 (callers
-// fall back otherwise); all operands row-major, addresses and strides in bytes.
+// Why: XNNPACK (inside tfjs-backend-wasm) creates an operator per product, which for attention's 64 small products
+// of 64×32·32×64 costs several times the arithmetic, and its thread pool spin-waits between products, holding a core
+// the rest of the step needs. Measured here (2 cores, Node 20), GFLOP/s on one thread:
+//                                     XNNPACK   this kernel, mul + add   this kernel, fused multiply-add
+//   1024×128·128×512                   8–10      8.0 (B packed)           10.9–11.7 (B packed)
+//   64 × (64×32)·(32×64)               1.9       6–8                      –
+// So every product that fits (rows a multiple of 4, columns of 8) runs here: the 2-D ones with B packed into 8-column
+// panels, the batched ones as they lie, each split by rows or by batch entries between this thread and the workers.
+//
+// The inner block is 4 rows × 8 columns of C in eight f32x4 accumulators: per k, two vector loads of B, then per row
+// one broadcast of A[i][k] and two multiply-adds (relaxed-SIMD f32x4.relaxed_madd where V8 accepts it: one FMA on
+// x86 with FMA3, Node 20 needs --experimental-wasm-relaxed-simd, which is set here before compiling). All operands
+// are row-major; addresses and strides are in bytes. Every element of C is summed by one thread in the same k order,
+// so results do not depend on the thread count.
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
 import { Code, I32, V128, assemble, type ValType } from './wasmAsm';
 
-export type Gemm = (
-  a: number, b: number, c: number, batch: number, m: number, k: number, n: number,
-  strideA: number, strideB: number, strideC: number,
-) => void;
+/** Parameters of the `gemm` export, in order. B's element (k, j) is at b + (j/8)·panelStride + k·kStride + (j%8)·4. */
+const GEMM_PARAMS = ['a', 'b', 'c', 'batch', 'm', 'k', 'n', 'strideA', 'strideB', 'strideC', 'rowStart', 'rowEnd', 'panelStride', 'kStride'] as const;
+type GemmExport = (...args: number[]) => void;
 
-function gemmBody(): { params: ValType[]; locals: ValType[]; body: Code } {
-  // parameters
-  const [A, B, C, BATCH, M, K, N, SA, SB, SC] = [0, 1, 2, 3, 4, 5, 6, 7, 8, 9];
-  // locals
-  const [ROW_A, ROW_C, BI, I, J, KK, PB, PC] = [10, 11, 12, 13, 14, 15, 16, 17];
-  const PA = [18, 19, 20, 21];
-  const [AV, B0, B1] = [22, 23, 24];
-  const ACC = [25, 26, 27, 28, 29, 30, 31, 32];
-  const locals: ValType[] = [...Array(12).fill(I32), V128, V128, V128, ...Array(8).fill(V128)];
+function gemmBody(fma: boolean): { params: ValType[]; locals: ValType[]; body: Code } {
+  const [A, B, C, BATCH, , K, N, SA, SB, SC, ROW_START, ROW_END, PANEL, KSTRIDE] = GEMM_PARAMS.map((_, i) => i);
+  const [ROW_A, ROW_C, BI, I, J, KK, PB, PC] = [14, 15, 16, 17, 18, 19, 20, 21];
+  const PA = [22, 23, 24, 25];
+  const [AV, B0, B1] = [26, 27, 28];
+  const ACC = [29, 30, 31, 32, 33, 34, 35, 36];
+  const PANEL_B = 37; // B's current 8-column panel
+  const locals: ValType[] = [...Array(12).fill(I32), ...Array(11).fill(V128), I32];
+  const madd = (acc: number, b: number) => {
+    if (fma) c.get(AV).get(b).get(acc).f32x4RelaxedMadd().set(acc);
+    else c.get(acc).get(AV).get(b).f32x4Mul().f32x4Add().set(acc);
+  };
 
   const c = new Code();
   c.get(K).i32(4).mul().set(ROW_A);
   c.get(N).i32(4).mul().set(ROW_C);
   c.i32(0).set(BI);
   c.forUp(BI, BATCH, 1, () => {
-    c.i32(0).set(I);
-    c.forUp(I, M, 4, () => {
+    c.get(ROW_START).set(I);
+    c.forUp(I, ROW_END, 4, () => {
       c.i32(0).set(J);
+      c.get(B).set(PANEL_B);
       c.forUp(J, N, 8, () => {
         for (const acc of ACC) c.v128Zero().set(acc);
         c.get(A).get(I).get(ROW_A).mul().add().set(PA[0]);
         for (let r = 1; r < 4; r++) c.get(PA[r - 1]).get(ROW_A).add().set(PA[r]);
-        c.get(B).get(J).i32(4).mul().add().set(PB);
+        c.get(PANEL_B).set(PB);
         c.i32(0).set(KK);
         c.forUp(KK, K, 1, () => {
           c.get(PB).v128Load(0).set(B0);
           c.get(PB).v128Load(16).set(B1);
           for (let r = 0; r < 4; r++) {
             c.get(PA[r]).f32Load().f32x4Splat().set(AV);
-            c.get(ACC[2 * r]).get(AV).get(B0).f32x4Mul().f32x4Add().set(ACC[2 * r]);
-            c.get(ACC[2 * r + 1]).get(AV).get(B1).f32x4Mul().f32x4Add().set(ACC[2 * r + 1]);
+            madd(ACC[2 * r], B0);
+            madd(ACC[2 * r + 1], B1);
             c.inc(PA[r], 4);
           }
-          c.inc(PB, () => c.get(ROW_C));
+          c.inc(PB, () => c.get(KSTRIDE));
         });
         c.get(C).get(I).get(ROW_C).mul().add().get(J).i32(4).mul().add().set(PC);
         for (let r = 0; r < 4; r++) {
@@ -58,26 +67,158 @@ function gemmBody(): { params: ValType[]; locals: ValType[]; body: Code } {
           c.get(PC).get(ACC[2 * r + 1]).v128Store(16);
           c.inc(PC, () => c.get(ROW_C));
         }
+        c.inc(PANEL_B, () => c.get(PANEL));
       });
     });
     c.inc(A, () => c.get(SA));
     c.inc(B, () => c.get(SB));
     c.inc(C, () => c.get(SC));
   });
-  return { params: Array(10).fill(I32), locals, body: c };
+  return { params: Array(GEMM_PARAMS.length).fill(I32), locals, body: c };
 }
 
-const built = new WeakMap<WebAssembly.Memory, Gemm>();
+/** pack(b, p, k, n): B (k×n, row-major) into n/8 panels of k rows × 8 columns, contiguous, at p. */
+function packBody(): { params: ValType[]; locals: ValType[]; body: Code } {
+  const [B, P, K, N] = [0, 1, 2, 3];
+  const [ROW, J, KK, SRC] = [4, 5, 6, 7];
+  const c = new Code();
+  c.get(N).i32(4).mul().set(ROW);
+  c.i32(0).set(J);
+  c.forUp(J, N, 8, () => {
+    c.get(B).get(J).i32(4).mul().add().set(SRC);
+    c.i32(0).set(KK);
+    c.forUp(KK, K, 1, () => {
+      c.get(P).get(SRC).v128Load(0).v128Store(0);
+      c.get(P).get(SRC).v128Load(16).v128Store(16);
+      c.inc(P, 32);
+      c.inc(SRC, () => c.get(ROW));
+    });
+  });
+  return { params: [I32, I32, I32, I32], locals: [I32, I32, I32, I32], body: c };
+}
 
-/** The kernel bound to a heap (compiled once per memory), or null where WebAssembly SIMD is missing. */
-export function gemmFor(memory: WebAssembly.Memory): Gemm | null {
-  const cached = built.get(memory);
-  if (cached) return cached;
+let relaxedTried = false;
+/** The module's bytes: with fused multiply-adds where this V8 takes relaxed SIMD, else with mul + add. */
+function moduleBytes(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; fma: boolean } | null {
+  if (!relaxedTried) {
+    relaxedTried = true;
+    try {
+      setFlagsFromString('--experimental-wasm-relaxed-simd'); // on by default from Node 22; a no-op there
+    } catch {
+      // not Node: the plain build below serves
+    }
+  }
+  for (const fma of [true, false]) {
+    const bytes = assemble([{ name: 'gemm', ...gemmBody(fma) }, { name: 'pack', ...packBody() }], shared);
+    if (WebAssembly.validate(bytes)) return { bytes, fma };
+  }
+  return null;
+}
+
+// The workers' side: instantiate the same module on the same heap, then wait for work in a loop. Control block:
+// [0] job number (posted), [1] job number done, [2] reserved, [3…] gemm's arguments.
+const WORKER_SOURCE = `
+const { workerData } = require('node:worker_threads');
+const { bytes, memory, control } = workerData;
+const { gemm } = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports;
+const ctl = new Int32Array(control);
+let job = 0;
+for (;;) {
+  Atomics.wait(ctl, 0, job);
+  job = Atomics.load(ctl, 0);
+  gemm(${GEMM_PARAMS.map((_, i) => `ctl[${3 + i}]`).join(', ')});
+  Atomics.store(ctl, 1, job);
+  Atomics.notify(ctl, 1);
+}
+`;
+
+/** Multiply-adds below which a product stays on one thread (waking a worker costs tens of microseconds). */
+const MIN_SPLIT = 1 << 16;
+
+interface PoolWorker {
+  control: Int32Array;
+  job: number;
+}
+
+/** Our products on one heap: the kernels, and the worker threads that take a share of each product. */
+export class WasmGemm {
+  private readonly gemmExport: GemmExport;
+  private readonly packExport: (b: number, p: number, k: number, n: number) => void;
+  private readonly workers: PoolWorker[] = [];
+  /** Whether the kernel uses fused multiply-adds (relaxed SIMD). */
+  readonly fma: boolean;
+
+  constructor(memory: WebAssembly.Memory, built: { bytes: Uint8Array<ArrayBuffer>; fma: boolean }, threads: number) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(built.bytes), { env: { memory } });
+    this.gemmExport = instance.exports.gemm as GemmExport;
+    this.packExport = instance.exports.pack as WasmGemm['packExport'];
+    this.fma = built.fma;
+    for (let i = 1; i < threads; i++) {
+      const control = new Int32Array(new SharedArrayBuffer(4 * (3 + GEMM_PARAMS.length)));
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes: built.bytes, memory, control: control.buffer } });
+      worker.unref(); // it waits for work for the life of the process, which must still be free to exit
+      this.workers.push({ control, job: 0 });
+    }
+  }
+
+  /** Threads a product is split across, this one included. */
+  get threads(): number {
+    return this.workers.length + 1;
+  }
+
+  /** Runs `gemm` over parts [0, parts) of some range: part 0 here, the others on the workers, and waits for all. */
+  private split(parts: number, argsOf: (part: number) => number[]): void {
+    const used = this.workers.slice(0, parts - 1);
+    used.forEach((w, i) => {
+      w.control.set([0, ...argsOf(i + 1)], 2);
+      w.job++;
+      Atomics.store(w.control, 0, w.job);
+      Atomics.notify(w.control, 0);
+    });
+    this.gemmExport(...argsOf(0));
+    for (const w of used) {
+      for (let done = Atomics.load(w.control, 1); done !== w.job; done = Atomics.load(w.control, 1)) Atomics.wait(w.control, 1, done);
+    }
+  }
+
+  /**
+   * C (m×n) = A (m×k) · B (k×n); m % 4 == 0, n % 8 == 0. `scratch` is k·n floats of heap for B's packed copy.
+   * Rows are split between the threads in blocks of 4.
+   */
+  product(a: number, b: number, c: number, m: number, k: number, n: number, scratch: number): void {
+    this.packExport(b, scratch, k, n);
+    const blocks = m / 4;
+    const parts = m * k * n < MIN_SPLIT ? 1 : Math.min(this.threads, blocks);
+    const rowsAt = (part: number) => 4 * Math.round((blocks * part) / parts);
+    this.split(parts, (part) => [a, scratch, c, 1, m, k, n, 0, 0, 0, rowsAt(part), rowsAt(part + 1), 32 * k, 32]);
+  }
+
+  /**
+   * C_i (m×n) = A_i (m×k) · B_i (k×n) for i < batch, operands as they lie (strideA 0: one A for every B), split
+   * between the threads by batch entries; m % 4 == 0, n % 8 == 0.
+   */
+  batched(a: number, b: number, c: number, batch: number, m: number, k: number, n: number, strideA: number): void {
+    const parts = batch * m * k * n < MIN_SPLIT ? 1 : Math.min(this.threads, batch);
+    const at = (part: number) => Math.round((batch * part) / parts);
+    const [sB, sC] = [k * n * 4, m * n * 4];
+    this.split(parts, (part) => {
+      const first = at(part);
+      return [a + first * strideA, b + first * sB, c + first * sC, at(part + 1) - first, m, k, n, strideA, sB, sC, 0, m, 32, n * 4];
+    });
+  }
+}
+
+const cache = new WeakMap<WebAssembly.Memory, WasmGemm | null>();
+
+/**
+ * The kernels bound to a heap (built once per memory) with `threads` threads in all (workers only on a shared
+ * heap), or null where WebAssembly SIMD is missing.
+ */
+export function gemmFor(memory: WebAssembly.Memory, threads = 1): WasmGemm | null {
+  if (cache.has(memory)) return cache.get(memory)!;
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = assemble([{ name: 'gemm', ...gemmBody() }], shared);
-  if (!WebAssembly.validate(bytes)) return null;
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
-  const gemm = instance.exports.gemm as Gemm;
-  built.set(memory, gemm);
+  const built = moduleBytes(shared);
+  const gemm = built ? new WasmGemm(memory, built, shared ? threads : 1) : null;
+  cache.set(memory, gemm);
   return gemm;
 }

@@ -8,7 +8,11 @@
 // shared right operand into one tall 2-D product, and runs other batches as one 2-D product each, on tensors that
 // view the operands' memory rather than copies (64 × (64×32)·(32×64): ~9 ms CPU with copies, ~5 ms on views). Same
 // numbers, 4-10x faster. It wraps the backend's own kernel, whose setupFunc (cwrap of the C entry point) still runs.
-import { gemmFor, type Gemm } from './wasmGemm';
+// Where the shapes allow (rows a multiple of 4, columns of 8, which a transformer's usually are), products now run
+// on our own kernels instead (wasmGemm.ts: faster per thread than XNNPACK, and split across threads); XNNPACK and
+// the per-entry views remain for the other shapes.
+import { wasmThreadCount } from '../wasmThreads';
+import { gemmFor, type WasmGemm } from './wasmGemm';
 import { BatchMatMul, Transpose, getKernel, registerKernel, unregisterKernel, type DataType, type KernelConfig, type KernelFunc, type TensorInfo } from '../tfjs';
 
 const BACKEND = 'wasm';
@@ -27,9 +31,9 @@ interface WasmBackend {
 }
 
 /** Our batched SIMD kernel on this backend's heap; null where it cannot be built (then XNNPACK per product). */
-function gemmOf(wasm: WasmBackend): Gemm | null {
+function gemmOf(wasm: WasmBackend): WasmGemm | null {
   const memory = wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
-  return memory ? gemmFor(memory) : null;
+  return memory ? gemmFor(memory, wasmThreadCount()) : null;
 }
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
@@ -69,22 +73,30 @@ export function installWasmMatMul(): void {
       const batchB = product(outerB);
       const outer = outerA.length >= outerB.length ? outerA : outerB;
       const outShape = [...outer, M, N];
-      if (a.dtype !== 'float32' || b.dtype !== 'float32' || (batchA === 1 && batchB === 1)) return matmul(a, b);
+      if (a.dtype !== 'float32' || b.dtype !== 'float32') return matmul(a, b);
+      const at = (x: TensorInfo) => wasm.dataIdMap.get(x.dataId)!.memoryOffset;
+      const gemm = N % 8 === 0 ? gemmOf(wasm) : null;
 
       if (batchB === 1) {
-        // (batchA·M, K)·(K, N): one tall product against the shared right operand
-        const out = matmul({ dataId: a.dataId, shape: [batchA * M, K], dtype: a.dtype }, b);
+        // (batchA·M, K)·(K, N): one (tall) 2-D product against the shared right operand
+        const rows = batchA * M;
+        if (gemm && rows % 4 === 0) {
+          const out = wasm.makeOutput(outShape, 'float32');
+          const packed = wasm.makeOutput([K * N], 'float32');
+          gemm.product(at(a), at(b), at(out), rows, K, N, at(packed));
+          wasm.disposeData(packed.dataId);
+          return out;
+        }
+        const out = matmul({ dataId: a.dataId, shape: [rows, K], dtype: a.dtype }, b);
         out.shape = outShape;
         return out;
       }
       if (batchA !== 1 && batchA !== batchB) return plain({ inputs: { a, b }, attrs: plainAttrs, backend }); // rare broadcasts
 
-      const gemm = M % 4 === 0 && N % 8 === 0 ? gemmOf(wasm) : null;
-      if (gemm) {
-        // the whole batch in one call of our SIMD kernel (wasmGemm.ts), straight on the heap
+      if (gemm && M % 4 === 0) {
+        // the whole batch in one call of our kernel, straight on the heap
         const out = wasm.makeOutput(outShape, 'float32');
-        const at = (x: TensorInfo) => wasm.dataIdMap.get(x.dataId)!.memoryOffset;
-        gemm(at(a), at(b), at(out), batchB, M, K, N, batchA === 1 ? 0 : M * K * 4, K * N * 4, M * N * 4);
+        gemm.batched(at(a), at(b), at(out), batchB, M, K, N, batchA === 1 ? 0 : M * K * 4);
         return out;
       }
 

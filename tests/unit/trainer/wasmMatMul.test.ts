@@ -16,7 +16,10 @@ const CASES: { a: number[]; b: number[]; ta?: boolean; tb?: boolean; productOnly
   { a: [6, 5, 3], b: [3, 4], productOnly: true }, // shared right operand: one tall product
   { a: [5, 3], b: [6, 3, 4], productOnly: true }, // shared left operand
   { a: [2, 3, 5, 3], b: [2, 3, 3, 4] },
-  // rows a multiple of 4 and columns of 8: the whole batch in one call of the SIMD kernel (kernels/wasmGemm.ts)
+  // rows a multiple of 4 and columns of 8: our SIMD kernels (kernels/wasmGemm.ts), 2-D with B packed, or batched
+  { a: [8, 5], b: [5, 16] },
+  { a: [5, 64], b: [72, 5], ta: true, tb: true }, // split across threads
+  { a: [3, 4, 5], b: [5, 8], productOnly: true }, // a batch against a shared right operand: one tall product
   { a: [6, 8, 5], b: [6, 5, 16] },
   { a: [2, 3, 4, 7], b: [2, 3, 16, 7], tb: true }, // attention scores: Q·Kᵀ
   { a: [6, 5, 8], b: [6, 5, 8], ta: true }, // the scores' gradient for K

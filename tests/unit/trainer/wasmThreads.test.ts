@@ -3,7 +3,7 @@ import { selectBackend } from '../../../main/trainer/backend';
 import { mulberry32 } from '../../../main/trainer/rng';
 import * as tf from '../../../main/trainer/tfjs';
 
-// The threaded wasm build (wasmThreads.ts) on two threads, whatever this machine's core count: it must say so, give
+// The threaded wasm build (wasmThreads.ts) with products on two threads, whatever this machine's core count: it must say so, give
 // the numbers the reference cpu backend gives, and (as every test file here) let the process exit when done.
 process.env.TUNEBENCH_WASM_THREADS = '2';
 
@@ -12,7 +12,7 @@ const values = (n: number, seed: number) => {
   return Float32Array.from({ length: n }, () => rng.next() * 2 - 1);
 };
 
-/** A product big enough for XNNPACK to split across threads, and the gradient of a softmax over it. */
+/** A product big enough to be split across threads (kernels/wasmGemm.ts), and the gradient of a softmax over it. */
 const compute = () =>
   tf.tidy(() => {
     const a = tf.tensor2d(values(256 * 64, 1), [256, 64]);

@@ -116,7 +116,8 @@ function moduleBytes(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; fma: bo
 }
 
 // The workers' side: instantiate the same module on the same heap, then wait for work in a loop. Control block:
-// [0] job number (posted), [1] job number done, [2] reserved, [3…] gemm's arguments.
+// [0] job number (posted), [1] job number done, [2] 1 when that job failed, [3…] gemm's arguments. A failure is
+// reported, never left unanswered: the posting thread blocks until the job is done.
 const WORKER_SOURCE = `
 const { workerData } = require('node:worker_threads');
 const { bytes, memory, control } = workerData;
@@ -126,7 +127,11 @@ let job = 0;
 for (;;) {
   Atomics.wait(ctl, 0, job);
   job = Atomics.load(ctl, 0);
-  gemm(${GEMM_PARAMS.map((_, i) => `ctl[${3 + i}]`).join(', ')});
+  try {
+    gemm(${GEMM_PARAMS.map((_, i) => `ctl[${3 + i}]`).join(', ')});
+  } catch {
+    ctl[2] = 1;
+  }
   Atomics.store(ctl, 1, job);
   Atomics.notify(ctl, 1);
 }
@@ -179,6 +184,7 @@ export class WasmGemm {
     for (const w of used) {
       for (let done = Atomics.load(w.control, 1); done !== w.job; done = Atomics.load(w.control, 1)) Atomics.wait(w.control, 1, done);
     }
+    if (used.some((w) => w.control[2] !== 0)) throw new Error('A matrix-product worker thread failed (wasm kernel trap).');
   }
 
   /**

@@ -49,7 +49,7 @@ export function prepareData(data: TrainData, config: TrainConfig, log: LogFn): P
 }
 
 /** A split's texts as one token stream, and for prompt → completion texts 1 on each token the loss counts. */
-interface TokenStream {
+export interface TokenStream {
   tokens: Int32Array;
   trained: Uint8Array | null;
 }
@@ -79,8 +79,11 @@ function encodeStream(tokenizer: ModelTokenizer, texts: readonly string[], promp
 
 const sliceStream = (s: TokenStream, from: number, to?: number): TokenStream => ({ tokens: s.tokens.slice(from, to), trained: s.trained?.slice(from, to) ?? null });
 
-/** Tokens of a stream the loss does not count (prompt tokens), for the log. */
-const promptTokenCount = (trained: Uint8Array): number => trained.reduce((n, t) => n + (1 - t), 0);
+/** The log line for a stream with prompt tokens, from its marks (one per token); both training loops write it. */
+export function completionsOnlyNote(trained: Uint8Array): string {
+  const prompt = trained.reduce((n, t) => n + (1 - t), 0);
+  return `Loss on completions only: ${prompt.toLocaleString('en-US')} of ${trained.length.toLocaleString('en-US')} tokens are prompt and not trained.`;
+}
 
 function prepareGeneration(data: Extract<TrainData, { task: 'generate' }>, config: TrainConfig, log: LogFn): PreparedData {
   const { contextLength: T, batchSize: B, validationFraction } = config;
@@ -100,9 +103,7 @@ function prepareGeneration(data: Extract<TrainData, { task: 'generate' }>, confi
   } else if (train.tokens.length < T + 1) {
     throw badInput(`The training text has ${train.tokens.length} characters, fewer than contextLength + 1 = ${T + 1}; lower contextLength or add text.`);
   }
-  if (train.trained) {
-    log('info', `Loss on completions only: ${promptTokenCount(train.trained).toLocaleString('en-US')} of ${train.tokens.length.toLocaleString('en-US')} tokens are prompt and not trained.`);
-  }
+  if (train.trained) log('info', completionsOnlyNote(train.trained));
 
   const rng = rngFor(config.seed, 'batches');
   const windowBatch = (stream: TokenStream, starts: number[]): LmBatch => {

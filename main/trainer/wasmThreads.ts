@@ -23,7 +23,6 @@ import * as tf from './tfjs';
 interface EmscriptenModule {
   cwrap(name: string, returns: string | null, args: string[]): (...args: number[]) => number;
   PThread?: { terminateAllThreads(): void; runningWorkers: NodeWorker[]; unusedWorkers: NodeWorker[] };
-  wasmMemory?: WebAssembly.Memory;
   tfjs?: unknown;
 }
 interface NodeWorker {

@@ -1,12 +1,11 @@
 // A small WebAssembly assembler: just enough of the binary format (https://webassembly.github.io/spec/core/binary/)
 // to build kernels in TypeScript at run time, with no compiler toolchain and no binary in the repository. A module
 // has one imported memory (the tfjs wasm backend's heap, so kernels read and write tensors where they lie) and
-// functions over i32/f32/v128 locals. Only the instructions our kernels use are here.
+// functions over i32/v128 locals. Only the instructions our kernels use are here.
 
 export const I32 = 0x7f;
-export const F32 = 0x7d;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof F32 | typeof V128;
+export type ValType = typeof I32 | typeof V128;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -49,16 +48,13 @@ export class Code {
 
   get(local: number) { return this.op(0x20, ...uleb(local)); }
   set(local: number) { return this.op(0x21, ...uleb(local)); }
-  tee(local: number) { return this.op(0x22, ...uleb(local)); }
   i32(value: number) { return this.op(0x41, ...sleb(value | 0)); }
   add() { return this.op(0x6a); }
-  sub() { return this.op(0x6b); }
   mul() { return this.op(0x6c); }
   ltU() { return this.op(0x49); }
   eqz() { return this.op(0x45); }
   /** f32.load at the address on the stack plus `offset` bytes. */
   f32Load(offset = 0) { return this.op(0x2a, 2, ...uleb(offset)); }
-  f32Store(offset = 0) { return this.op(0x38, 2, ...uleb(offset)); }
   v128Load(offset = 0) { return this.simd(0x00, 4, ...uleb(offset)); }
   v128Store(offset = 0) { return this.simd(0x0b, 4, ...uleb(offset)); }
   v128Zero() { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }

@@ -99,7 +99,7 @@ function packBody(): { params: ValType[]; locals: ValType[]; body: Code } {
 
 let relaxedTried = false;
 /** The module's bytes: with fused multiply-adds where this V8 takes relaxed SIMD, else with mul + add. */
-function moduleBytes(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; fma: boolean } | null {
+function moduleBytes(shared: boolean): Uint8Array<ArrayBuffer> | null {
   if (!relaxedTried) {
     relaxedTried = true;
     try {
@@ -110,7 +110,7 @@ function moduleBytes(shared: boolean): { bytes: Uint8Array<ArrayBuffer>; fma: bo
   }
   for (const fma of [true, false]) {
     const bytes = assemble([{ name: 'gemm', ...gemmBody(fma) }, { name: 'pack', ...packBody() }], shared);
-    if (WebAssembly.validate(bytes)) return { bytes, fma };
+    if (WebAssembly.validate(bytes)) return bytes;
   }
   return null;
 }
@@ -150,17 +150,14 @@ export class WasmGemm {
   private readonly gemmExport: GemmExport;
   private readonly packExport: (b: number, p: number, k: number, n: number) => void;
   private readonly workers: PoolWorker[] = [];
-  /** Whether the kernel uses fused multiply-adds (relaxed SIMD). */
-  readonly fma: boolean;
 
-  constructor(memory: WebAssembly.Memory, built: { bytes: Uint8Array<ArrayBuffer>; fma: boolean }, threads: number) {
-    const instance = new WebAssembly.Instance(new WebAssembly.Module(built.bytes), { env: { memory } });
+  constructor(memory: WebAssembly.Memory, bytes: Uint8Array<ArrayBuffer>, threads: number) {
+    const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } });
     this.gemmExport = instance.exports.gemm as GemmExport;
     this.packExport = instance.exports.pack as WasmGemm['packExport'];
-    this.fma = built.fma;
     for (let i = 1; i < threads; i++) {
       const control = new Int32Array(new SharedArrayBuffer(4 * (3 + GEMM_PARAMS.length)));
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes: built.bytes, memory, control: control.buffer } });
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData: { bytes, memory, control: control.buffer } });
       worker.unref(); // it waits for work for the life of the process, which must still be free to exit
       this.workers.push({ control, job: 0 });
     }
@@ -223,8 +220,8 @@ const cache = new WeakMap<WebAssembly.Memory, WasmGemm | null>();
 export function gemmFor(memory: WebAssembly.Memory, threads = 1): WasmGemm | null {
   if (cache.has(memory)) return cache.get(memory)!;
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-  const built = moduleBytes(shared);
-  const gemm = built ? new WasmGemm(memory, built, shared ? threads : 1) : null;
+  const bytes = moduleBytes(shared);
+  const gemm = bytes ? new WasmGemm(memory, bytes, shared ? threads : 1) : null;
   cache.set(memory, gemm);
   return gemm;
 }

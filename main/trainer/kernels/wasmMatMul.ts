@@ -30,10 +30,10 @@ interface WasmBackend {
   wasm: { tfjs: { disposeData(id: number): void }; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
 }
 
-/** Our batched SIMD kernel on this backend's heap; null where it cannot be built (then XNNPACK per product). */
-function gemmOf(wasm: WasmBackend): WasmGemm | null {
+/** Our SIMD product kernels on this backend's heap; null where they cannot be built (then XNNPACK). */
+function gemmOf(wasm: WasmBackend, threads: number): WasmGemm | null {
   const memory = wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
-  return memory ? gemmFor(memory, wasmThreadCount()) : null;
+  return memory ? gemmFor(memory, threads) : null;
 }
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
@@ -46,6 +46,7 @@ export function installWasmMatMul(): void {
   if (!original || !transposeKernel) throw new Error('The wasm backend has no BatchMatMul/Transpose kernel to wrap.');
   const plain = original.kernelFunc;
   const transpose = transposeKernel.kernelFunc;
+  const threads = wasmThreadCount(); // read once: the backend was set up with it (wasmThreads.ts)
 
   const kernelFunc: KernelFunc = ({ inputs, attrs, backend }) => {
     const { transposeA, transposeB } = attrs as { transposeA: boolean; transposeB: boolean };
@@ -75,7 +76,7 @@ export function installWasmMatMul(): void {
       const outShape = [...outer, M, N];
       if (a.dtype !== 'float32' || b.dtype !== 'float32') return matmul(a, b);
       const at = (x: TensorInfo) => wasm.dataIdMap.get(x.dataId)!.memoryOffset;
-      const gemm = N % 8 === 0 ? gemmOf(wasm) : null;
+      const gemm = N % 8 === 0 ? gemmOf(wasm, threads) : null;
 
       if (batchB === 1) {
         // (batchA·M, K)·(K, N): one (tall) 2-D product against the shared right operand

@@ -18,6 +18,7 @@ import { join } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
 import { badInput } from '../../../common/result';
 import { checkpointFileName, type CheckpointInfo } from '../checkpoint';
+import { completionsOnlyNote } from '../data';
 import { optimizerFileFor } from '../checkpointFiles';
 import { AdamW, countParameters, EarlyStopping, learningRateAt } from '../optimizer';
 import { rngFor, shuffle } from '../rng';
@@ -25,7 +26,7 @@ import { readSafetensors, writeSafetensors } from '../safetensors';
 import { StepClock, type StepControl } from '../stepClock';
 import * as tf from '../tfjs';
 import { LLAMA_CHECKPOINT_FORMAT, readLlamaCheckpoint, writeLlamaCheckpoint } from './llamaCheckpoint';
-import { promptTokens, scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
+import { scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
 import { readHfLlama } from '../hfModel';
 import { EMBED, LlamaTrainable } from './llamaTrainable';
 import { LoraAdapters, loraFileFor, writeLoraAdapters } from './lora';
@@ -183,7 +184,7 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
     // (over the completions only, for prompt → completion texts).
     const validationBatches = scoringBatches(validation, model.config.seqLen, config.batchSize, config.evalBatches * config.batchSize);
     o.onLog?.('info', `Fine-tuning ${base.name} on ${n.toLocaleString('en-US')} tokens from ${train.length} texts (windows of ${T}); validation: ${validation.length} texts.`);
-    if (masked) o.onLog?.('info', `Loss on completions only: ${promptTokens(stream).toLocaleString('en-US')} of ${n.toLocaleString('en-US')} tokens are prompt and not trained.`);
+    if (stream.trained) o.onLog?.('info', completionsOnlyNote(stream.trained));
     o.onLog?.('info', trained.description);
 
     const adapters = trained.adapters;

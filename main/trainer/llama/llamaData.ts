@@ -6,6 +6,7 @@
 // Prompt → completion texts (a prompt length in characters per text) also mark which tokens the loss counts: the
 // completion's, and in the training stream the BOS that closes the text; a parallel stream carries those marks, so
 // training windows and evaluation rows mask the prompt's tokens out.
+import type { TokenStream } from '../data';
 import { rngFor } from '../rng';
 import { BOS_ID, type SentencePieceTokenizer } from './sentencePieceTokenizer';
 
@@ -22,12 +23,6 @@ export interface LlamaBatch {
 export interface LlamaDocument {
   ids: number[];
   trained?: Uint8Array;
-}
-
-/** The training stream, and (prompt → completion texts) 1 on each token the loss counts. */
-export interface TokenStream {
-  tokens: Int32Array;
-  trained: Uint8Array | null;
 }
 
 /** One document's piece: `inputs[i]` predicts `targets[i]`, which counts with `weights[i]`; equal lengths ≤ T. */
@@ -77,9 +72,6 @@ export function trainingStream(documents: readonly LlamaDocument[]): TokenStream
   }
   return { tokens: Int32Array.from(ids), trained };
 }
-
-/** Tokens of the stream the loss does not count (prompt tokens). */
-export const promptTokens = (stream: TokenStream): number => (stream.trained ? stream.trained.reduce((n, t) => n + (1 - t), 0) : 0);
 
 /**
  * Draws B random windows of T + 1 tokens from `stream` (length > T) per call, seeded; the mask is the stream's marks

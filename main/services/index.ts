@@ -73,7 +73,7 @@ export function createServices(options: { dataDir: string; resourcesDir: string;
       if (closed) return;
       closed = true;
       runs.shutdown();
-      inference.close();
+      inference.close(true);
       store.flush();
       db.close();
     },

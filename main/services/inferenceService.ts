@@ -18,6 +18,7 @@ export class InferenceService {
   private readonly pending = new Map<string, Pending>();
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | null = null;
+  private stopped = false;
 
   constructor(private readonly launchTrainer: TrainerLauncher) {}
 
@@ -34,7 +35,9 @@ export class InferenceService {
     return this.request((requestId) => ({ type: 'score', requestId, model, texts })) as Promise<{ loss: number; tokens: number }>;
   }
 
-  close(): void {
+  /** Ends the model process. With `final` (Tunebench is stopping) later requests are refused instead of starting one. */
+  close(final = false): void {
+    if (final) this.stopped = true;
     if (this.idleTimer) clearTimeout(this.idleTimer);
     this.conn?.send({ type: 'close' } satisfies HostMessage);
     const conn = this.conn;
@@ -45,7 +48,12 @@ export class InferenceService {
   private request(build: (requestId: string) => HostMessage, onToken?: (text: string) => void): Promise<unknown> {
     if (this.idleTimer) clearTimeout(this.idleTimer);
     const requestId = `r${this.nextId++}`;
-    const conn = this.connection();
+    let conn: TrainerConnection;
+    try {
+      conn = this.connection();
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return new Promise((resolve, reject) => {
       this.pending.set(requestId, { resolve, reject, onToken });
       conn.send(build(requestId));
@@ -57,6 +65,8 @@ export class InferenceService {
 
   private connection(): TrainerConnection {
     if (this.conn) return this.conn;
+    // An evaluation still running at shutdown would otherwise start a new process that outlives the host by a minute.
+    if (this.stopped) throw new TunebenchError('conflict', 'Tunebench is stopping; no model can be run now.');
     const conn = this.launchTrainer();
     this.conn = conn;
     conn.onMessage((raw) => {

@@ -12,18 +12,22 @@ test('an interrupted run continues from its checkpoint', async ({ page }) => {
   const dataDir = tempDir();
   const file = writeFixture(tempDir(), 'corpus.txt', `${corpusLines(300).join('\n')}\n`);
   const settings = ['steps=400', 'checkpointEvery=20', 'nLayer=1', 'dModel=32', 'contextLength=16', 'evalEvery=50'].flatMap((s) => ['--set', s]);
-  const cli = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'train', '--dataset', file, '--preset', 'quick', ...settings], { stdio: 'ignore' });
+  const cli = spawn(process.execPath, [CLI, '--data-dir', dataDir, 'train', '--dataset', file, '--preset', 'quick', ...settings], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  cli.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-3000)));
   let detail: RunDetail | undefined;
-  await expect
-    .poll(
-      () => {
-        const [run] = tunebenchJson<{ id: string }[]>(dataDir, ['runs', 'list']);
-        detail = run ? tunebenchJson<RunDetail>(dataDir, ['runs', 'show', run.id]) : undefined;
-        return detail?.checkpoints.length ?? 0;
-      },
-      { timeout: 120_000, intervals: [500] },
-    )
-    .toBeGreaterThan(0);
+  // Waits for the first checkpoint; if none comes, says what the CLI and the run were doing instead.
+  const deadline = Date.now() + 120_000;
+  for (;;) {
+    const [run] = tunebenchJson<{ id: string }[]>(dataDir, ['runs', 'list']);
+    detail = run ? tunebenchJson<RunDetail>(dataDir, ['runs', 'show', run.id]) : undefined;
+    if (detail && detail.checkpoints.length > 0) break;
+    if (cli.exitCode !== null || Date.now() > deadline) {
+      const log = detail ? `run ${detail.status} at step ${detail.series.loss?.at(-1)?.step ?? 0}; its log: ${detail.logs.map((l) => l.message).join(' / ')}` : 'no run was created';
+      throw new Error(`No checkpoint ${cli.exitCode === null ? 'after 120 s' : `before the CLI exited with ${cli.exitCode}`}: ${log}; the CLI's stderr ends: ${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   cli.kill('SIGKILL'); // the host dies; its trainer follows when the channel closes
   const runId = detail!.id;
 

@@ -7,6 +7,9 @@ tanh-GELU), final LayerNorm, LM head tied to the token embedding, init N(0, 0.02
 warmup then cosine to 10% of the peak learning rate. Random tokens; the first `warmup` steps are not timed.
 
 Run with OPENBLAS_NUM_THREADS=1; the thread count for torch's own pool is --threads (2 by default).
+
+With --lockstep it takes each step only when a line arrives on stdin and answers with one JSON line {"ms", "cpuMs"}
+on stdout, so `npm run bench` can alternate its steps with ours and both see the same load on a busy machine.
 """
 import argparse
 import json
@@ -93,6 +96,7 @@ def main() -> None:
     ap.add_argument("--lr", type=float, default=2e-3)
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--seed", type=int, default=1337)
+    ap.add_argument("--lockstep", action="store_true", help="one step per line read from stdin")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -104,6 +108,8 @@ def main() -> None:
     times = []
     cpu_times = []  # process CPU time, all threads together
     for step in range(1, total + 1):
+        if args.lockstep and not sys.stdin.readline():
+            return  # the bench has gone
         data = torch.randint(0, args.vocab, (B, T + 1))
         start = time.perf_counter()
         cpu_start = time.process_time()
@@ -116,9 +122,12 @@ def main() -> None:
         torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
         opt.step()
         elapsed = (time.perf_counter() - start) * 1000
+        cpu_elapsed = (time.process_time() - cpu_start) * 1000
         if step > args.warmup:
             times.append(elapsed)
-            cpu_times.append((time.process_time() - cpu_start) * 1000)
+            cpu_times.append(cpu_elapsed)
+        if args.lockstep:
+            print(json.dumps({"ms": elapsed, "cpuMs": cpu_elapsed}), flush=True)
         print(f"pytorch step {step}/{total}: {elapsed:.1f} ms, loss {loss.item():.3f}", file=sys.stderr)
     ms = statistics.median(times)
     print(json.dumps({"msPerStep": ms, "tokensPerSecond": B * T / ms * 1000,

@@ -5,7 +5,7 @@
 // tokens/s and the ratio ours ÷ PyTorch's. --json ends the output with one JSON line. --profile adds our time per
 // kernel kind for one step. --unfused also times ours without the fused kernels (kernels/fusedOps.ts, tfjs ops only),
 // alternating step by step with the fused ones so both see the same load. Progress goes to stderr.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveTrainConfig } from '../common/config';
@@ -112,40 +112,54 @@ function configFor(steps: number) {
 }
 
 /**
- * Runs loop.ts's train() for warmup + steps steps; a step's time is the gap between its two shouldStop checks. With
- * `alternate`, it runs twice the steps, every other one without the fused kernels, so both kinds see the same load.
+ * Runs loop.ts's train() for warmup + steps steps; a step runs from its batch being drawn to the next shouldStop
+ * check. With `alternate`, it runs twice the steps, every other one without the fused kernels, so both kinds see the
+ * same load. `beforeFusedStep` runs before each step with the fused kernels (PyTorch's step in lockstep), untimed.
  */
-async function timeOurs(opts: Options, alternate: boolean): Promise<{ fused: Timing; unfused: Timing | null }> {
+async function timeOurs(opts: Options, alternate: boolean, beforeFusedStep: () => Promise<void>): Promise<{ fused: Timing; unfused: Timing | null }> {
   const model = newModel();
   const timed = alternate ? 2 * opts.steps : opts.steps;
   const total = opts.warmup + timed;
-  const stamps: number[] = [];
-  const cpuStamps: number[] = [];
+  const times: number[] = []; // by step, 0-based
+  const cpuTimes: number[] = [];
   const tensors: number[] = [];
+  let started: { wall: number; cpu: number } | null = null;
   const fusedAt = (step: number) => !alternate || step <= opts.warmup || (step - opts.warmup) % 2 === 1;
+  const data = randomData(7);
+  const nextTrainBatch = data.nextTrainBatch;
   try {
     await train({
       model,
-      data: randomData(7),
-      config: configFor(total + 1), // the extra step only closes the last timed interval
+      data: {
+        ...data,
+        nextTrainBatch: () => {
+          started = { wall: performance.now(), cpu: cpuMs() };
+          return nextTrainBatch();
+        },
+      },
+      config: configFor(total + 1), // the extra step is never taken: shouldStop ends the run before it
+      waitWhilePaused: () => (fusedAt(times.length + 1) ? beforeFusedStep() : Promise.resolve()),
       shouldStop: () => {
-        stamps.push(performance.now());
-        cpuStamps.push(cpuMs());
-        tensors.push(tf.memory().numTensors);
-        const n = stamps.length - 1; // steps done
-        if (n > 0) log(`ours step ${n}/${total}${fusedAt(n) ? '' : ' (unfused)'}: ${(stamps[n] - stamps[n - 1]).toFixed(1)} ms`);
-        useFusedKernels(fusedAt(n + 1));
-        return n >= total;
+        if (started) {
+          times.push(performance.now() - started.wall);
+          cpuTimes.push(cpuMs() - started.cpu);
+          tensors.push(tf.memory().numTensors);
+          started = null;
+          const n = times.length;
+          log(`ours step ${n}/${total}${fusedAt(n) ? '' : ' (unfused)'}: ${times[n - 1].toFixed(1)} ms`);
+          useFusedKernels(fusedAt(n + 1));
+        }
+        return times.length >= total;
       },
     });
   } finally {
     useFusedKernels(true);
     model.dispose();
   }
-  const growth = tensors[tensors.length - 1] - tensors[Math.min(opts.warmup + 1, tensors.length - 1)];
+  const growth = tensors[tensors.length - 1] - tensors[Math.min(opts.warmup, tensors.length - 1)];
   if (growth !== 0) log(`warning: tf.memory().numTensors grew by ${growth} over the timed steps`);
   const steps = Array.from({ length: timed }, (_, i) => opts.warmup + 1 + i); // 1-based step numbers
-  const timingOf = (chosen: number[]) => timing(chosen.map((s) => stamps[s] - stamps[s - 1]), chosen.map((s) => cpuStamps[s] - cpuStamps[s - 1]));
+  const timingOf = (chosen: number[]) => timing(chosen.map((s) => times[s - 1]), chosen.map((s) => cpuTimes[s - 1]));
   return {
     fused: timingOf(steps.filter(fusedAt)),
     unfused: alternate ? timingOf(steps.filter((s) => !fusedAt(s))) : null,
@@ -167,19 +181,68 @@ async function profileOurs(): Promise<[string, number][]> {
   return [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
 }
 
-/** PyTorch's timing, or the sentence saying why there is none (python3-torch missing, or its run failed). */
-function timeTorch(opts: Options): Timing | string {
-  if (!existsSync(PYTHON)) return `PyTorch not measured: ${PYTHON} does not exist (install Debian's python3-torch).`;
-  const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-  if (probe.status !== 0) return `PyTorch not measured: ${PYTHON} cannot import torch (install Debian's python3-torch).`;
-  const { vocab, width, heads, layers, context, batch } = SHAPE;
-  const args = [TORCH_SCRIPT, '--vocab', vocab, '--width', width, '--heads', heads, '--layers', layers, '--context', context, '--batch', batch,
-    '--steps', opts.steps, '--warmup', opts.warmup, '--lr', LEARNING_RATE, '--threads', 2].map(String);
-  const run = spawnSync(PYTHON, args, { encoding: 'utf8', env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, stdio: ['ignore', 'pipe', 'inherit'] });
-  const last = run.stdout?.trim().split('\n').pop() ?? '';
-  if (run.status !== 0 || !last.startsWith('{')) return `PyTorch not measured: ${TORCH_SCRIPT} exited with status ${run.status} (its errors are above).`;
-  const { msPerStep, tokensPerSecond, cpuMsPerStep, steps } = JSON.parse(last) as Timing;
-  return { msPerStep, tokensPerSecond, cpuMsPerStep, steps };
+/**
+ * PyTorch (bench/torch_gpt.py --lockstep) in its own process, taking one step each time `step()` is called: its
+ * steps alternate with ours, so a machine that is busier for a while slows both alike. `finish()` gives its timing,
+ * or the sentence saying why there is none (python3-torch missing, or its run failed).
+ */
+class TorchInLockstep {
+  private lines: string[] = [];
+  private waiting: (() => void) | null = null;
+  private exited = false;
+  private readonly done: Promise<number | null>;
+  private readonly child: ChildProcess;
+
+  private constructor(args: string[]) {
+    this.child = spawn(PYTHON, args, { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
+    let buffered = '';
+    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
+      buffered += chunk;
+      const parts = buffered.split('\n');
+      buffered = parts.pop()!;
+      this.lines.push(...parts.filter((l) => l.trim()));
+      this.wake();
+    });
+    this.child.stdin!.on('error', () => {}); // it exited early; finish() says so
+    this.done = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+    void this.done.then(() => {
+      this.exited = true;
+      this.wake();
+    });
+  }
+
+  static start(opts: Options): TorchInLockstep | string {
+    if (!existsSync(PYTHON)) return `PyTorch not measured: ${PYTHON} does not exist (install Debian's python3-torch).`;
+    const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
+    if (probe.status !== 0) return `PyTorch not measured: ${PYTHON} cannot import torch (install Debian's python3-torch).`;
+    const { vocab, width, heads, layers, context, batch } = SHAPE;
+    const args = [TORCH_SCRIPT, '--vocab', vocab, '--width', width, '--heads', heads, '--layers', layers, '--context', context, '--batch', batch,
+      '--steps', opts.steps, '--warmup', opts.warmup, '--lr', LEARNING_RATE, '--threads', 2, '--lockstep'].map(String);
+    return new TorchInLockstep(args);
+  }
+
+  private wake(): void {
+    const waiting = this.waiting;
+    this.waiting = null;
+    waiting?.();
+  }
+
+  /** One PyTorch step; resolves when it is done, or at once once the process has gone. */
+  async step(): Promise<void> {
+    if (this.exited) return;
+    const before = this.lines.length;
+    this.child.stdin!.write('\n');
+    while (this.lines.length === before && !this.exited) await new Promise<void>((resolve) => (this.waiting = resolve));
+  }
+
+  async finish(): Promise<Timing | string> {
+    this.child.stdin!.end();
+    const code = await this.done;
+    const summary = this.lines.find((l) => l.startsWith('{"msPerStep"'));
+    if (code !== 0 || !summary) return `PyTorch not measured: ${TORCH_SCRIPT} exited with status ${code} (its errors are above).`;
+    const { msPerStep, tokensPerSecond, cpuMsPerStep, steps } = JSON.parse(summary) as Timing;
+    return { msPerStep, tokensPerSecond, cpuMsPerStep, steps };
+  }
 }
 
 const fmt = (t: Timing) =>
@@ -191,10 +254,11 @@ async function main(): Promise<void> {
   log(`ours: ${selected.device}`);
   const { vocab, width, heads, layers, context, batch } = SHAPE;
   const model = `GPT vocab ${vocab}, width ${width}, ${heads} heads, ${layers} layers, context ${context}, batch ${batch}`;
-  const torchResult = timeTorch(opts);
+  const partner = TorchInLockstep.start(opts);
+  const { fused: ours, unfused } = await timeOurs(opts, opts.unfused, () => (typeof partner === 'string' ? Promise.resolve() : partner.step()));
+  const torchResult = typeof partner === 'string' ? partner : await partner.finish();
   const torch = typeof torchResult === 'string' ? null : torchResult;
   if (!torch) log(torchResult as string);
-  const { fused: ours, unfused } = await timeOurs(opts, opts.unfused);
   const ratio = torch ? ours.msPerStep / torch.msPerStep : null;
   const cpuRatio = torch ? ours.cpuMsPerStep / torch.cpuMsPerStep : null;
 

@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../common/config';
 import { badInput } from '../../common/result';
+import { installWasmIdentity } from './kernels/wasmIdentity';
 import { installWasmMatMul } from './kernels/wasmMatMul';
 import { installThreadedWasm } from './wasmThreads';
 import { oneHotFloat } from './layers';
@@ -133,6 +134,7 @@ const wasmCandidate: Candidate = {
     if (dir) setWasmPaths(dir + 'dist/');
     const threads = installThreadedWasm(dir);
     installWasmMatMul();
+    installWasmIdentity();
     await useBackend('wasm');
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     return `CPU, WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`;

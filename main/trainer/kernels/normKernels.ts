@@ -2,10 +2,10 @@
 // each way. x (N, C) as rows of C (any leading shape), gain (C), bias (C); eps an attribute.
 //   forward:  x̂ = (x − mean)·rstd,  y = x̂·gain + bias,  rstd = 1/√(var + eps), var biased like PyTorch
 //   backward: dx = rstd·(g − mean(g) − x̂·mean(g·x̂)) with g = dy·gain;  dgain = Σ_rows dy·x̂;  dbias = Σ_rows dy
-// Cost: O(N·C) each way, two passes over a row.
+// Cost: O(N·C) each way, two passes over a row. On wasm, with C a multiple of 4, the loops run in SIMD (wasmRows.ts).
 import type { GradConfig, KernelConfig, Tensor, TensorInfo } from '../tfjs';
 import { engine } from '../tfjs';
-import { compute, TYPED_BACKENDS } from './typedArrays';
+import { compute, sizeOf, TYPED_BACKENDS, type OnHeap } from './typedArrays';
 
 export const LAYER_NORM = 'TunebenchLayerNorm';
 const LAYER_NORM_GRAD = 'TunebenchLayerNormGrad';
@@ -27,21 +27,24 @@ const forward: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
   const { x, gain, bias } = inputs as { x: TensorInfo; gain: TensorInfo; bias: TensorInfo };
   const eps = attrs!.eps as number;
   const C = x.shape[x.shape.length - 1];
+  const rows = sizeOf(x.shape) / C;
+  const onHeap: OnHeap | undefined = C % 4 === 0 ? ([px, pg, pb], [py], k) => k.layerNorm(px, pg, pb, py, rows, C, eps) : undefined;
   return compute(backend, [x, gain, bias], [x.shape], ([xv, g, b], [y]) => {
-    const N = xv.length / C;
-    for (let r = 0; r < N; r++) {
+    for (let r = 0; r < rows; r++) {
       const [mean, rstd] = rowStats(xv as Float32Array, r, C, eps);
       for (let c = 0, o = r * C; c < C; c++) y[o + c] = (xv[o + c] - mean) * rstd * g[c] + b[c];
     }
-  })[0];
+  }, onHeap)[0];
 };
 
 const backward: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
   const { dy, x, gain } = inputs as { dy: TensorInfo; x: TensorInfo; gain: TensorInfo };
   const eps = attrs!.eps as number;
   const C = x.shape[x.shape.length - 1];
+  const rows = sizeOf(x.shape) / C;
+  const onHeap: OnHeap | undefined = C % 4 === 0 ? ([pdy, px, pg], [pdx, pdg, pdb], k) => k.layerNormGrad(pdy, px, pg, pdx, pdg, pdb, rows, C, eps) : undefined;
   return compute(backend, [dy, x, gain], [x.shape, [C], [C]], ([dyv, xv, g], [dx, dg, db]) => {
-    const N = xv.length / C;
+    const N = rows;
     const dgAcc = new Float64Array(C); // accumulators apart from the float32 outputs: fewer conversions
     const dbAcc = new Float64Array(C);
     for (let r = 0; r < N; r++) {
@@ -66,7 +69,7 @@ const backward: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
     }
     dg.set(dgAcc);
     db.set(dbAcc);
-  });
+  }, onHeap);
 };
 
 export const layerNormKernels: KernelConfig[] = TYPED_BACKENDS.flatMap((backendName) => [

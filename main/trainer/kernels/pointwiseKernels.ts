@@ -3,9 +3,9 @@
 //   gelu'(x) = s + x·s(1 − s)·2√(2/π)(1 + 3·0.044715x²) with s = σ(z) saved by the forward pass, so no exp here;
 //   the forward pass stays on tfjs ops (wasm runs Sigmoid on XNNPACK SIMD, faster than a loop in JS).
 //   columnSum: the bias gradient of x (N, C) + bias (C) is Σ_rows dy, one pass (tf.sum over axis 0 transposes first).
-// Cost: O(size) each.
+// Cost: O(size) each. On wasm, where the shapes allow, the loops run in SIMD (wasmRows.ts).
 import type { KernelConfig, TensorInfo } from '../tfjs';
-import { compute, TYPED_BACKENDS } from './typedArrays';
+import { compute, sizeOf, TYPED_BACKENDS, type OnHeap } from './typedArrays';
 
 export const GELU_GRAD = 'TunebenchGeluGrad';
 export const COLUMN_SUM = 'TunebenchColumnSum';
@@ -16,6 +16,8 @@ export const GELU_A = 0.044715;
 /** dx from dy, x and s = σ(z) of the forward pass, all the same shape. */
 const geluGrad: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
   const { dy, x, s } = inputs as { dy: TensorInfo; x: TensorInfo; s: TensorInfo };
+  const size = sizeOf(x.shape);
+  const onHeap: OnHeap | undefined = size % 4 === 0 ? ([pdy, px, ps], [pdx], k) => k.geluGrad(pdy, px, ps, pdx, size * 4, 2 * GELU_C, 3 * GELU_A) : undefined;
   return compute(backend, [dy, x, s], [x.shape], ([dyv, xv, sv], [dx]) => {
     const twoC = 2 * GELU_C;
     const threeA = 3 * GELU_A;
@@ -24,16 +26,17 @@ const geluGrad: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
       const sig = sv[i];
       dx[i] = dyv[i] * (sig + v * sig * (1 - sig) * twoC * (1 + threeA * v * v));
     }
-  })[0];
+  }, onHeap)[0];
 };
 
 /** (N, C) → (C): the sum over rows. */
 const columnSum: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
   const x = inputs.x as TensorInfo;
   const C = x.shape[x.shape.length - 1];
+  const rows = sizeOf(x.shape) / C;
+  const onHeap: OnHeap | undefined = C % 4 === 0 ? ([px], [ps], k) => k.columnSum(px, ps, rows, C) : undefined;
   return compute(backend, [x], [[C]], ([xv], [s]) => {
     const acc = new Float64Array(C);
-    const rows = xv.length / C;
     let r = 0;
     for (; r + 4 <= rows; r += 4) {
       // four rows per pass: a quarter of the loads and stores of the accumulator
@@ -42,7 +45,7 @@ const columnSum: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
     }
     for (; r < rows; r++) for (let c = 0; c < C; c++) acc[c] += xv[r * C + c];
     s.set(acc);
-  })[0];
+  }, onHeap)[0];
 };
 
 export const pointwiseKernels: KernelConfig[] = TYPED_BACKENDS.flatMap((backendName) => [

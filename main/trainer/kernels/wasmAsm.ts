@@ -4,8 +4,9 @@
 // functions over i32/v128 locals. Only the instructions our kernels use are here.
 
 export const I32 = 0x7f;
+export const F32 = 0x7d;
 export const V128 = 0x7b;
-export type ValType = typeof I32 | typeof V128;
+export type ValType = typeof I32 | typeof F32 | typeof V128;
 
 function uleb(n: number): number[] {
   const out: number[] = [];
@@ -55,11 +56,19 @@ export class Code {
   eqz() { return this.op(0x45); }
   /** f32.load at the address on the stack plus `offset` bytes. */
   f32Load(offset = 0) { return this.op(0x2a, 2, ...uleb(offset)); }
+  f32(value: number) { return this.op(0x43, ...new Uint8Array(new Float32Array([value]).buffer)); }
+  f32Add() { return this.op(0x92); }
+  f32Div() { return this.op(0x95); }
+  f32Sqrt() { return this.op(0x91); }
+  /** f32.convert_i32_s */
+  f32FromI32() { return this.op(0xb2); }
   v128Load(offset = 0) { return this.simd(0x00, 4, ...uleb(offset)); }
   v128Store(offset = 0) { return this.simd(0x0b, 4, ...uleb(offset)); }
   v128Zero() { return this.simd(0x0c, ...new Array<number>(16).fill(0)); }
   f32x4Splat() { return this.simd(0x13); }
+  f32x4ExtractLane(lane: number) { return this.simd(0x1f, lane); }
   f32x4Add() { return this.simd(0xe4); }
+  f32x4Sub() { return this.simd(0xe5); }
   f32x4Mul() { return this.simd(0xe6); }
   /** relaxed-SIMD f32x4.relaxed_madd: a·b + c (stack: a, b, c), a fused multiply-add where the CPU has one. */
   f32x4RelaxedMadd() { return this.simd(0x105); }

@@ -12,6 +12,7 @@
 // on our own kernels instead (wasmGemm.ts: faster per thread than XNNPACK, and split across threads); XNNPACK and
 // the per-entry views remain for the other shapes.
 import { wasmThreadCount } from '../wasmThreads';
+import { wasmHeapOf } from './typedArrays';
 import { gemmFor, type WasmGemm } from './wasmGemm';
 import { BatchMatMul, Transpose, getKernel, registerKernel, unregisterKernel, type DataType, type KernelConfig, type KernelFunc, type TensorInfo } from '../tfjs';
 
@@ -27,12 +28,12 @@ interface WasmBackend {
   typedArrayFromHeap(info: TensorInfo): Float32Array;
   disposeData(dataId: object): void;
   dataIdMap: Map<object, { id: number; memoryOffset: number }>;
-  wasm: { tfjs: { disposeData(id: number): void }; wasmMemory?: WebAssembly.Memory; asm?: { memory?: WebAssembly.Memory } };
+  wasm: { tfjs: { disposeData(id: number): void } };
 }
 
 /** Our SIMD product kernels on this backend's heap; null where they cannot be built (then XNNPACK). */
 function gemmOf(wasm: WasmBackend, threads: number): WasmGemm | null {
-  const memory = wasm.wasm.wasmMemory ?? wasm.wasm.asm?.memory;
+  const memory = wasmHeapOf(wasm);
   return memory ? gemmFor(memory, threads) : null;
 }
 

@@ -56,6 +56,8 @@ export class Code {
   eqz() { return this.op(0x45); }
   /** f32.load at the address on the stack plus `offset` bytes. */
   f32Load(offset = 0) { return this.op(0x2a, 2, ...uleb(offset)); }
+  /** f32.store of the value on the stack at the address below it plus `offset` bytes. */
+  f32Store(offset = 0) { return this.op(0x38, 2, ...uleb(offset)); }
   f32(value: number) { return this.op(0x43, ...new Uint8Array(new Float32Array([value]).buffer)); }
   f32Add() { return this.op(0x92); }
   f32Div() { return this.op(0x95); }
@@ -110,6 +112,19 @@ export interface FunctionDef {
   /** Extra locals after the parameters, in order. */
   locals: ValType[];
   body: Code;
+}
+
+/** A function's parameters and the locals it numbers after them, handed out one by one. */
+export class Frame {
+  readonly locals: ValType[] = [];
+  constructor(private readonly params: ValType[]) {}
+  local(type: ValType): number {
+    this.locals.push(type);
+    return this.params.length + this.locals.length - 1;
+  }
+  def(name: string, body: Code): FunctionDef {
+    return { name, params: this.params, locals: this.locals, body };
+  }
 }
 
 /** A module importing `env.memory` (shared when the heap is shared) and exporting the given functions. */

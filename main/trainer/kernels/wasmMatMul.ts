@@ -9,11 +9,12 @@
 // view the operands' memory rather than copies (64 × (64×32)·(32×64): ~9 ms CPU with copies, ~5 ms on views). Same
 // numbers, 4-10x faster. It wraps the backend's own kernel, whose setupFunc (cwrap of the C entry point) still runs.
 // Where the shapes allow (rows a multiple of 4, columns of 8, which a transformer's usually are), products now run
-// on our own kernels instead (wasmGemm.ts: faster per thread than XNNPACK, and split across threads); XNNPACK and
-// the per-entry views remain for the other shapes.
+// on our own kernels instead (wasmGemm.ts: faster per thread than XNNPACK, and split across threads), which read a
+// transposed operand where it lies (the explicit transposes had grown to ~38 ms of a ~550 ms bench step); XNNPACK,
+// the explicit transposes and the per-entry views remain for the other shapes.
 import { wasmThreadCount } from '../wasmThreads';
 import { wasmHeapOf } from './typedArrays';
-import { gemmFor, type WasmGemm } from './wasmGemm';
+import { gemmFor, type Layout, type WasmGemm } from './wasmGemm';
 import { BatchMatMul, Transpose, getKernel, registerKernel, unregisterKernel, type DataType, type KernelConfig, type KernelFunc, type TensorInfo } from '../tfjs';
 
 const BACKEND = 'wasm';
@@ -38,6 +39,40 @@ function gemmOf(wasm: WasmBackend, threads: number): WasmGemm | null {
 }
 
 const product = (dims: readonly number[]): number => dims.reduce((a, b) => a * b, 1);
+
+/**
+ * The product on our kernels (wasmGemm.ts), reading transposed operands where they lie, or null where the shapes do
+ * not suit them: float32 operands, N a multiple of 8, and rows a multiple of 4 (all of a batch's rows when it shares
+ * one right operand, then folded into one tall product).
+ */
+function onGemm(a: TensorInfo, b: TensorInfo, layout: Layout, gemm: WasmGemm | null, wasm: WasmBackend, at: (x: TensorInfo) => number): TensorInfo | null {
+  if (!gemm || a.dtype !== 'float32' || b.dtype !== 'float32') return null;
+  const { transposeA, transposeB } = layout;
+  const [a0, a1] = a.shape.slice(-2);
+  const [b0, b1] = b.shape.slice(-2);
+  const [M, K, N] = [transposeA ? a1 : a0, transposeA ? a0 : a1, transposeB ? b0 : b1];
+  if (N % 8 !== 0) return null;
+  const outerA = a.shape.slice(0, -2);
+  const outerB = b.shape.slice(0, -2);
+  const [batchA, batchB] = [product(outerA), product(outerB)];
+  const outShape = [...(outerA.length >= outerB.length ? outerA : outerB), M, N];
+  if (batchB === 1) {
+    // (batchA·M, K)·(K, N): one tall product, unless A's entries are stored transposed (their rows not stacked)
+    const rows = batchA * M;
+    if (rows % 4 !== 0 || (transposeA && batchA !== 1)) return null;
+    const out = wasm.makeOutput(outShape, 'float32');
+    const packed = wasm.makeOutput([K * N], 'float32');
+    gemm.product(at(a), at(b), at(out), rows, K, N, at(packed), layout);
+    wasm.disposeData(packed.dataId);
+    return out;
+  }
+  if ((batchA !== 1 && batchA !== batchB) || M % 4 !== 0) return null;
+  const out = wasm.makeOutput(outShape, 'float32');
+  const packed = transposeB ? wasm.makeOutput([batchB * K * N], 'float32') : null;
+  gemm.batched(at(a), at(b), at(out), batchB, M, K, N, batchA === 1 ? 0 : M * K * 4, layout, packed ? at(packed) : 0);
+  if (packed) wasm.disposeData(packed.dataId);
+  return out;
+}
 
 /** Registers the override once per process. Safe to call before or after the wasm backend initialises. */
 export function installWasmMatMul(): void {
@@ -64,6 +99,10 @@ export function installWasmMatMul(): void {
       return out;
     };
 
+    const at = (x: TensorInfo) => wasm.dataIdMap.get(x.dataId)!.memoryOffset;
+    const fast = onGemm(inputs.a as TensorInfo, inputs.b as TensorInfo, { transposeA, transposeB }, gemmOf(wasm, threads), wasm, at);
+    if (fast) return fast;
+
     try {
       const a = transposeA ? swapLastTwo(inputs.a as TensorInfo) : (inputs.a as TensorInfo); // (…, M, K)
       const b = transposeB ? swapLastTwo(inputs.b as TensorInfo) : (inputs.b as TensorInfo); // (…, K, N)
@@ -76,31 +115,14 @@ export function installWasmMatMul(): void {
       const outer = outerA.length >= outerB.length ? outerA : outerB;
       const outShape = [...outer, M, N];
       if (a.dtype !== 'float32' || b.dtype !== 'float32') return matmul(a, b);
-      const at = (x: TensorInfo) => wasm.dataIdMap.get(x.dataId)!.memoryOffset;
-      const gemm = N % 8 === 0 ? gemmOf(wasm, threads) : null;
 
       if (batchB === 1) {
         // (batchA·M, K)·(K, N): one (tall) 2-D product against the shared right operand
-        const rows = batchA * M;
-        if (gemm && rows % 4 === 0) {
-          const out = wasm.makeOutput(outShape, 'float32');
-          const packed = wasm.makeOutput([K * N], 'float32');
-          gemm.product(at(a), at(b), at(out), rows, K, N, at(packed));
-          wasm.disposeData(packed.dataId);
-          return out;
-        }
-        const out = matmul({ dataId: a.dataId, shape: [rows, K], dtype: a.dtype }, b);
+        const out = matmul({ dataId: a.dataId, shape: [batchA * M, K], dtype: a.dtype }, b);
         out.shape = outShape;
         return out;
       }
       if (batchA !== 1 && batchA !== batchB) return plain({ inputs: { a, b }, attrs: plainAttrs, backend }); // rare broadcasts
-
-      if (gemm && M % 4 === 0) {
-        // the whole batch in one call of our kernel, straight on the heap
-        const out = wasm.makeOutput(outShape, 'float32');
-        gemm.batched(at(a), at(b), at(out), batchB, M, K, N, batchA === 1 ? 0 : M * K * 4);
-        return out;
-      }
 
       // One 2-D product per batch entry, on views into the operands' memory (XNNPACK reads whole tensors by id).
       const out = wasm.makeOutput(outShape, 'float32');

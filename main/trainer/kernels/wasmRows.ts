@@ -8,26 +8,13 @@
 //   layerNormGrad(dy, x, gain, dx, dgain, dbias, rows, C, eps)    see normKernels.ts
 //   geluGrad(dy, x, s, dx, bytes, 2C, 3A)                         see pointwiseKernels.ts (its constants passed in)
 //   columnSum(x, out, rows, C)                                    out = Σ_rows x
-import { Code, F32, I32, V128, assemble, type FunctionDef, type ValType } from './wasmAsm';
+import { Code, F32, Frame, I32, V128, assemble, type FunctionDef } from './wasmAsm';
 
 export interface RowKernels {
   layerNorm(x: number, gain: number, bias: number, y: number, rows: number, C: number, eps: number): void;
   layerNormGrad(dy: number, x: number, gain: number, dx: number, dgain: number, dbias: number, rows: number, C: number, eps: number): void;
   geluGrad(dy: number, x: number, s: number, dx: number, bytes: number, twoC: number, threeA: number): void;
   columnSum(x: number, out: number, rows: number, C: number): void;
-}
-
-/** Locals of one function, numbered after its parameters. */
-class Frame {
-  readonly locals: ValType[] = [];
-  constructor(private readonly params: ValType[]) {}
-  local(type: ValType): number {
-    this.locals.push(type);
-    return this.params.length + this.locals.length - 1;
-  }
-  def(name: string, body: Code): FunctionDef {
-    return { name, params: this.params, locals: this.locals, body };
-  }
 }
 
 /** Pushes the sum of the four lanes of v128 local `v` as an f32. */

@@ -4,10 +4,11 @@
 //   q  (B·H, T, hd):  q[b·H+h, t, d]  = qkv[b·T+t, h·hd+d]
 //   kᵀ (B·H, hd, T):  kT[b·H+h, d, t] = qkv[b·T+t, C + h·hd+d]   (transposed, ready for the q·kᵀ product)
 //   v  (B·H, T, hd):  v[b·H+h, t, d]  = qkv[b·T+t, 2C + h·hd+d]
-// The backward kernel writes the three gradients back into one (B·T, 3C). Cost: one pass over 3·B·T·C numbers.
+// The backward kernel writes the three gradients back into one (B·T, 3C). Cost: one pass over 3·B·T·C numbers. On
+// wasm, with hd a multiple of 4, the copies run in WebAssembly (wasmRows.ts).
 import type { GradConfig, KernelConfig, Tensor, TensorInfo } from '../tfjs';
 import { engine } from '../tfjs';
-import { compute, TYPED_BACKENDS } from './typedArrays';
+import { compute, TYPED_BACKENDS, type OnHeap } from './typedArrays';
 
 export const SPLIT_HEADS = 'TunebenchSplitHeads';
 const SPLIT_HEADS_GRAD = 'TunebenchSplitHeadsGrad';
@@ -50,14 +51,16 @@ const split: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
   const T = qkv.shape[0] / B;
   const hd = qkv.shape[1] / 3 / H;
   const outShapes = [[B * H, T, hd], [B * H, hd, T], [B * H, T, hd]];
-  return compute(backend, [qkv], outShapes, ([x], [q, kT, v]) => copyHeads(B, T, H, hd, x, q, kT, v, true));
+  const onHeap: OnHeap | undefined = hd % 4 === 0 ? ([px], [pq, pk, pv], k) => k.splitHeads(px, pq, pk, pv, B, T, H, hd) : undefined;
+  return compute(backend, [qkv], outShapes, ([x], [q, kT, v]) => copyHeads(B, T, H, hd, x, q, kT, v, true), onHeap);
 };
 
 const merge: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
   const { dq, dkT, dv } = inputs as { dq: TensorInfo; dkT: TensorInfo; dv: TensorInfo };
   const { batch: B, heads: H } = attrs as { batch: number; heads: number };
   const [, T, hd] = dq.shape;
-  return compute(backend, [dq, dkT, dv], [[B * T, 3 * H * hd]], ([gq, gk, gv], [dx]) => copyHeads(B, T, H, hd, dx, gq, gk, gv, false))[0];
+  const onHeap: OnHeap | undefined = hd % 4 === 0 ? ([pq, pk, pv], [px], k) => k.mergeHeads(px, pq, pk, pv, B, T, H, hd) : undefined;
+  return compute(backend, [dq, dkT, dv], [[B * T, 3 * H * hd]], ([gq, gk, gv], [dx]) => copyHeads(B, T, H, hd, dx, gq, gk, gv, false), onHeap)[0];
 };
 
 export const headsKernels: KernelConfig[] = TYPED_BACKENDS.flatMap((backendName) => [

@@ -8,6 +8,7 @@
 //   layerNormGrad(dy, x, gain, dx, dgain, dbias, rows, C, eps)    see normKernels.ts
 //   geluGrad(dy, x, s, dx, bytes, 2C, 3A)                         see pointwiseKernels.ts (its constants passed in)
 //   columnSum(x, out, rows, C)                                    out = Σ_rows x
+//   splitHeads / mergeHeads(qkv, q, kT, v, B, T, H, hd)            see headsKernels.ts (hd a multiple of 4)
 import { Code, F32, Frame, I32, V128, assemble, type FunctionDef } from './wasmAsm';
 
 export interface RowKernels {
@@ -15,6 +16,8 @@ export interface RowKernels {
   layerNormGrad(dy: number, x: number, gain: number, dx: number, dgain: number, dbias: number, rows: number, C: number, eps: number): void;
   geluGrad(dy: number, x: number, s: number, dx: number, bytes: number, twoC: number, threeA: number): void;
   columnSum(x: number, out: number, rows: number, C: number): void;
+  splitHeads(qkv: number, q: number, kT: number, v: number, B: number, T: number, H: number, hd: number): void;
+  mergeHeads(qkv: number, q: number, kT: number, v: number, B: number, T: number, H: number, hd: number): void;
 }
 
 /** Pushes the sum of the four lanes of v128 local `v` as an f32. */
@@ -181,13 +184,59 @@ function columnSum(): FunctionDef {
   return f.def('columnSum', c);
 }
 
+/**
+ * Copies between qkv (B·T, 3C) and the per-head q, kᵀ, v (headsKernels.ts has the layout), into the heads or, for
+ * the gradient, back: q and v four floats at a time, kᵀ (strided by T) one at a time.
+ */
+function heads(toHeads: boolean): FunctionDef {
+  const f = new Frame([I32, I32, I32, I32, I32, I32, I32, I32]);
+  const [QKV, Q, KT, V, B, T, H, HD] = [0, 1, 2, 3, 4, 5, 6, 7];
+  const [b, t, h, d, src, head, kp, hd4, c4, t4] = Array.from({ length: 10 }, () => f.local(I32));
+  const c = new Code();
+  /** Copies `bytes` (4 or 16) from the address `from` pushes to the one `to` pushes, or the other way round. */
+  const move = (wide: boolean, heads: () => void, packed: () => void) => {
+    const [to, from] = toHeads ? [heads, packed] : [packed, heads];
+    to();
+    from();
+    if (wide) c.v128Load().v128Store();
+    else c.f32Load().f32Store();
+  };
+  c.get(HD).i32(4).mul().set(hd4);
+  c.get(H).get(hd4).mul().set(c4);
+  c.get(T).i32(4).mul().set(t4);
+  c.i32(0).set(b);
+  c.forUp(b, B, 1, () => {
+    c.i32(0).set(t);
+    c.forUp(t, T, 1, () => {
+      c.i32(0).set(h);
+      c.forUp(h, H, 1, () => {
+        // src = qkv + (b·T + t)·3C·4 + h·hd·4;  head = ((b·H + h)·T + t)·hd·4;  kp = kT + (b·H + h)·hd·T·4 + t·4
+        c.get(QKV).get(b).get(T).mul().get(t).add().get(c4).mul().i32(3).mul().add().get(h).get(hd4).mul().add().set(src);
+        c.get(b).get(H).mul().get(h).add().get(T).mul().get(t).add().get(hd4).mul().set(head);
+        c.get(KT).get(b).get(H).mul().get(h).add().get(HD).mul().get(t4).mul().add().get(t).i32(4).mul().add().set(kp);
+        c.i32(0).set(d);
+        c.forUp(d, hd4, 16, () => {
+          move(true, () => c.get(Q).get(head).add().get(d).add(), () => c.get(src).get(d).add());
+          move(true, () => c.get(V).get(head).add().get(d).add(), () => c.get(src).get(c4).add().get(c4).add().get(d).add());
+        });
+        c.i32(0).set(d);
+        c.forUp(d, hd4, 4, () => {
+          move(false, () => c.get(kp), () => c.get(src).get(c4).add().get(d).add());
+          c.inc(kp, () => c.get(t4));
+        });
+      });
+    });
+  });
+  return f.def(toHeads ? 'splitHeads' : 'mergeHeads', c);
+}
+
 const cache = new WeakMap<WebAssembly.Memory, RowKernels | null>();
 
 /** The kernels bound to a heap (built once per memory), or null where WebAssembly SIMD is missing. */
 export function rowKernelsFor(memory: WebAssembly.Memory): RowKernels | null {
   if (cache.has(memory)) return cache.get(memory)!;
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = assemble([layerNorm(), layerNormGrad(), geluGrad(), columnSum()], shared);
+  const bytes = assemble([layerNorm(), layerNormGrad(), geluGrad(), columnSum(), heads(true), heads(false)], shared);
   const kernels = WebAssembly.validate(bytes) ? (new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as RowKernels) : null;
   cache.set(memory, kernels);
   return kernels;

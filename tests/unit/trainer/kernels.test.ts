@@ -66,6 +66,12 @@ const CASES: Case[] = [
     reference: ([table]) => tf.matMul(oneHotFloat(tf.tensor1d(IDS, 'int32'), 7), table),
   },
   {
+    name: 'splitHeads, hd a multiple of 4 (copies in WebAssembly on wasm)', // B 2, T 3, H 2, hd 4
+    shapes: [[2 * 3, 3 * 8]],
+    fused: ([qkv]) => tf.concat(splitHeads(qkv as tf.Tensor2D, 2, 2).map((t) => tf.reshape(t, [-1]))),
+    reference: ([qkv]) => tf.concat(splitHeadsFromOps(qkv as tf.Tensor2D, 2, 2).map((t) => tf.reshape(t, [-1]))),
+  },
+  {
     name: 'splitHeads', // B 2, T 3, H 2, hd 2: the three outputs flattened side by side
     shapes: [[2 * 3, 3 * 4]],
     fused: ([qkv]) => tf.concat(splitHeads(qkv as tf.Tensor2D, 2, 2).map((t) => tf.reshape(t, [-1]))),

@@ -14,7 +14,7 @@ import { readSource, type SourceInfo, type SourceOptions } from './readSource';
 import { compileRecipe, recipeChangesText } from './recipe';
 import { describeRecord, type SourceRecord } from './records';
 import { assignAll, assignSplits, type SplitName } from './split';
-import { StagingDb } from './stagingDb';
+import { openStaging, type StagingDb } from './stagingDb';
 import { computeStats } from './stats';
 import { exactKey, nearKey } from './textKeys';
 import { getTokenizer } from './tokenizers';
@@ -50,10 +50,9 @@ export interface StagedDataset {
 
 export async function stageDataset(filePath: string, opts: StageOptions): Promise<StagedDataset> {
   const { sourceName: name } = opts;
-  fs.mkdirSync(opts.stagingDir, { recursive: true });
-  const base = path.join(opts.stagingDir, `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`);
-  const staging = new StagingDb(`${base}.db`);
-  const bundlePath = `${base}.bundle.jsonl`;
+  const base = `${Date.now().toString(36)}-${randomBytes(4).toString('hex')}`;
+  const staging = openStaging(opts.stagingDir, `${base}.db`); // the bundle goes beside it while the folder is in use
+  const bundlePath = path.join(opts.stagingDir, `${base}.bundle.jsonl`);
   const dispose = () => {
     staging.dispose();
     fs.rmSync(bundlePath, { force: true });

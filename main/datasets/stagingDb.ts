@@ -123,6 +123,22 @@ export class StagingDb {
   }
 }
 
+/**
+ * Opens a new staging file in `dir`, making the folder first. Another process on the same data directory (the app
+ * beside a CLI command) removes the staging folder when it finds it empty, and may do so between the two; the
+ * folder is then made again, a few times at most.
+ */
+export function openStaging(dir: string, fileName: string, open = (file: string) => new StagingDb(file), attempts = 5): StagingDb {
+  for (let attempt = 1; ; attempt++) {
+    fs.mkdirSync(dir, { recursive: true });
+    try {
+      return open(path.join(dir, fileName));
+    } catch (err) {
+      if (attempt >= attempts || fs.existsSync(dir)) throw err;
+    }
+  }
+}
+
 const STALE_MS = 24 * 3600 * 1000;
 
 /** Deletes staging files a crashed import left behind (untouched for a day; a running import writes to its own). */

@@ -2,7 +2,7 @@
 // vectors), k examples per class drawn from each dataset's training side, several seeds, on SST-2 (GLUE dev = the
 // labelled test.tsv), AG News (train: dev.tsv sample, test: test.tsv), TREC-6 (train_5500 / TREC_10) and SMS spam
 // (stratified 80/20 split, seed 0). Evaluation sets are capped (stratified, fixed) to keep the run short.
-// Usage: npm run bench:fewshot [-- --json --k 8,64 --seeds 5 --datasets sst2,agnews,trec,sms --backend wasm
+// Usage: npm run bench:fewshot [-- --json --k 8,64 --seeds 5 --first-seed 0 --datasets sst2,agnews,trec,sms --backend wasm
 //        --eval-cap 2000 --set key=value ... --recipe key=value ... --probe-set key=value ...]
 import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -28,6 +28,7 @@ const DATA = resolve(option('data', '/work/shared/data'));
 const BASE = resolve(option('base', 'resources/models/glove-6b-100d'));
 const KS = option('k', '8,64').split(',').map(Number);
 const SEEDS = Number(option('seeds', '5'));
+const FIRST_SEED = Number(option('first-seed', '0'));
 const EVAL_CAP = Number(option('eval-cap', '2000'));
 const BACKEND = option('backend', 'wasm') as BackendName;
 const DATASETS = option('datasets', 'sst2,agnews,trec,sms').split(',');
@@ -107,7 +108,7 @@ function parseRecipe(pairs: string[]): Partial<FewShotRecipe> {
   for (const p of pairs) {
     const [key, raw] = p.split('=');
     if (!(key in DEFAULT_RECIPE)) throw new Error(`--recipe ${p}: unknown field (known: ${Object.keys(DEFAULT_RECIPE).join(', ')}).`);
-    out[key] = raw === 'true' ? true : raw === 'false' ? false : Number.isFinite(Number(raw)) ? Number(raw) : raw;
+    out[key] = raw === 'true' ? true : raw === 'false' ? false : raw === 'null' ? null : Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
   return out as Partial<FewShotRecipe>;
 }
@@ -150,7 +151,7 @@ async function main(): Promise<void> {
     const test = capStratified(ds.test, ds.labels.length, EVAL_CAP);
     for (const k of KS) {
       const scores: Record<'head' | 'setfit', RunScore[]> = { head: [], setfit: [] };
-      for (let seed = 0; seed < SEEDS; seed++) {
+      for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
         const train = sampleK(ds.train, ds.labels.length, k, seed);
         for (const method of METHODS) {
           const s = await runOnce(ds, train, test, method, seed);

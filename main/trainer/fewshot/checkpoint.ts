@@ -8,7 +8,7 @@ import { readSafetensors, writeSafetensors } from '../safetensors';
 import { GloveFewShotClassifier, type FewShotClassifier } from './classifier';
 import { loadGlove } from './glove';
 import { FewShotModel } from './model';
-import { DEFAULT_RECIPE, type FewShotRecipe } from './recipe';
+import { DEFAULT_RECIPE, RECIPE_BEFORE_FIELDS, type FewShotRecipe } from './recipe';
 
 export const FEWSHOT_FORMAT = 'tunebench-fewshot-v1';
 
@@ -42,7 +42,7 @@ export function loadFewShot(checkpointPath: string, basePath: string): FewShotCl
   }
   const labels = parseJson<string[]>(checkpointPath, 'labels', metadata.labels);
   const config = trainConfigSchema.parse(parseJson(checkpointPath, 'config', metadata.config));
-  const recipe: FewShotRecipe = { ...DEFAULT_RECIPE, ...parseJson<Partial<FewShotRecipe>>(checkpointPath, 'recipe', metadata.recipe) };
+  const recipe: FewShotRecipe = { ...DEFAULT_RECIPE, ...RECIPE_BEFORE_FIELDS, ...parseJson<Partial<FewShotRecipe>>(checkpointPath, 'recipe', metadata.recipe) };
   const byName = new Map(tensors.map((t) => [t.name, t.data]));
   const glove = loadGlove(basePath);
   const rows = byName.get('words.rows');

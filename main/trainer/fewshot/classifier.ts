@@ -2,7 +2,7 @@
 // large evaluation set never builds more than CHUNK × |words with deltas| floats at once.
 import * as tf from '../tfjs';
 import type { TrainConfig } from '../../../common/config';
-import { poolBags, wordBag } from './encoder';
+import { channelBags, poolChannels } from './encoder';
 import type { GloveVectors } from './glove';
 import type { FewShotModel } from './model';
 
@@ -36,12 +36,12 @@ export class GloveFewShotClassifier implements FewShotClassifier {
   predictProba(texts: string[]): number[][] {
     const out: number[][] = [];
     for (let i = 0; i < texts.length; i += CHUNK) {
-      const bags = texts.slice(i, i + CHUNK).map((t) => wordBag(t, this.glove, this.model.spec.recipe.pooling));
-      const pooled = tf.tensor2d(poolBags(bags, this.glove), [bags.length, this.glove.dims]);
+      const bags = texts.slice(i, i + CHUNK).map((t) => channelBags(t, this.glove, this.model.spec.recipe));
+      const pooled = tf.tensor2d(poolChannels(bags, this.glove), [bags.length, this.model.width]);
       const bagMatrix = this.model.bagMatrix(bags);
       const probs = this.model.probabilities(pooled, bagMatrix);
       out.push(...(probs.arraySync() as number[][]));
-      tf.dispose([pooled, probs, ...(bagMatrix ? [bagMatrix] : [])]);
+      tf.dispose([pooled, probs, ...(bagMatrix ?? [])]);
     }
     return out;
   }

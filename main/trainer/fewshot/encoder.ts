@@ -3,6 +3,7 @@
 // "the" counts ~1% and rare words ~100%). A text with no known word pools to the zero vector.
 import { tokenize, tokenRows } from './tokenize';
 import type { GloveVectors } from './glove';
+import type { FewShotRecipe } from './recipe';
 
 export type Pooling = 'mean' | 'sif';
 
@@ -23,12 +24,41 @@ export interface WordBag {
 }
 
 export function wordBag(text: string, glove: GloveVectors, pooling: Pooling): WordBag {
+  return bagOf(tokenRows(tokenize(text), glove.index), glove, pooling);
+}
+
+function bagOf(textRows: readonly number[], glove: GloveVectors, pooling: Pooling): WordBag {
   const counts = new Map<number, number>();
-  for (const row of tokenRows(tokenize(text), glove.index)) counts.set(row, (counts.get(row) ?? 0) + wordWeight(row, glove.rows, pooling));
+  for (const row of textRows) counts.set(row, (counts.get(row) ?? 0) + wordWeight(row, glove.rows, pooling));
   let total = 0;
   for (const w of counts.values()) total += w;
   const rows = [...counts.keys()];
   return { rows, weights: rows.map((r) => counts.get(r)! / total) };
+}
+
+/** 1, or 2 when the recipe pools its function words (the most frequent ones) apart from the rest. */
+export function channelCount(recipe: Pick<FewShotRecipe, 'functionWords'>): number {
+  return recipe.functionWords > 0 ? 2 : 1;
+}
+
+/**
+ * A text as one bag per channel: all its words, or [function words, content words] split at frequency rank
+ * recipe.functionWords. Each bag's weights sum to 1 unless it is empty.
+ */
+export function channelBags(text: string, glove: GloveVectors, recipe: Pick<FewShotRecipe, 'pooling' | 'functionWords'>): WordBag[] {
+  const rows = tokenRows(tokenize(text), glove.index);
+  if (channelCount(recipe) === 1) return [bagOf(rows, glove, recipe.pooling)];
+  const cut = recipe.functionWords;
+  return [bagOf(rows.filter((r) => r < cut), glove, recipe.pooling), bagOf(rows.filter((r) => r >= cut), glove, recipe.pooling)];
+}
+
+/** Pooled vectors of texts given as channel bags: texts × (channels · dims), channel c in columns c·dims onwards. */
+export function poolChannels(texts: readonly WordBag[][], glove: GloveVectors): Float32Array {
+  const d = glove.dims;
+  const channels = texts[0]?.length ?? 1;
+  const out = new Float32Array(texts.length * channels * d);
+  texts.forEach((bags, n) => bags.forEach((bag, c) => out.set(poolBags([bag], glove), (n * channels + c) * d)));
+  return out;
 }
 
 /** Pooled vectors of `bags`: bags.length × dims, row-major. */

@@ -1,10 +1,13 @@
-// The trainable parts of a few-shot classifier, as tfjs variables, and its forward pass:
-//   pooled GloVe vector p (d = 100) → + Σ bag weight × word delta → − common component → unit length = x
-//   → adapter u = x + f(x) → h = √d · u / |u| → logits = h·W + b (C classes).
-// Parameter counts for d = 100: linear adapter 10,000; MLP (hidden 256) 51,456; word deltas 100 per word; head 101·C.
+// The trainable parts of a few-shot classifier, as tfjs variables, and its forward pass, per channel (all words, or
+// function words and content words apart; encoder.ts):
+//   pooled GloVe vector p (d = 100) → + Σ bag weight × word delta → − common component → unit length × channel scale
+// then, over the channels side by side (width D = channels · d): x → adapter u = x + f(x) → h = √d · x (and/or u
+// rescaled to the same length) → logits = h·W + b (C classes).
+// Parameter counts for d = 100, one channel: linear adapter 10,000; MLP (hidden 256) 51,456; word deltas 100 per
+// word; head 101·C.
 import * as tf from '../tfjs';
 import type { NamedArray } from '../safetensors';
-import type { WordBag } from './encoder';
+import { channelCount, type WordBag } from './encoder';
 import type { FewShotRecipe } from './recipe';
 
 export interface FewShotSpec {
@@ -29,6 +32,10 @@ export class FewShotModel {
   readonly weights = new Map<string, tf.Variable>();
   private readonly deltaColumn: Map<number, number>;
   private readonly component: tf.Tensor2D | null;
+  /** Weight of each channel in x: [function words, content words] or [all words]. */
+  private readonly channelScales: number[];
+  /** Width of x: channels × dims. */
+  readonly width: number;
 
   /** `initial` (from a checkpoint) replaces the seeded initialisation by name. */
   constructor(
@@ -38,6 +45,8 @@ export class FewShotModel {
   ) {
     const { dims: d, recipe } = spec;
     const c = spec.labels.length;
+    this.channelScales = channelCount(recipe) === 2 ? [recipe.functionScale, 1] : [1];
+    const w = (this.width = d * this.channelScales.length);
     const id = ++instances;
     const add = (name: string, shape: number[], init: () => tf.Tensor) => {
       const given = initial?.get(name);
@@ -46,14 +55,14 @@ export class FewShotModel {
       this.weights.set(name, tf.variable(value, true, `fewshot${id}/${name}`));
       value.dispose();
     };
-    if (recipe.adapter === 'linear') add('adapter.A', [d, d], () => tf.zeros([d, d]));
+    if (recipe.adapter === 'linear') add('adapter.A', [w, w], () => tf.zeros([w, w]));
     if (recipe.adapter === 'mlp') {
-      add('adapter.W1', [d, recipe.hidden], () => tf.randomNormal([d, recipe.hidden], 0, 1, 'float32', seed));
+      add('adapter.W1', [w, recipe.hidden], () => tf.randomNormal([w, recipe.hidden], 0, 1, 'float32', seed));
       add('adapter.b1', [recipe.hidden], () => tf.zeros([recipe.hidden]));
-      add('adapter.W2', [recipe.hidden, d], () => tf.zeros([recipe.hidden, d]));
+      add('adapter.W2', [recipe.hidden, w], () => tf.zeros([recipe.hidden, w]));
     }
     if (spec.deltaRows.length > 0) add('words.delta', [spec.deltaRows.length, d], () => tf.zeros([spec.deltaRows.length, d]));
-    const headIn = recipe.headOnBoth && recipe.adapter !== 'none' ? 2 * d : d;
+    const headIn = recipe.headOnBoth && recipe.adapter !== 'none' ? 2 * w : w;
     add('head.W', [headIn, c], () => tf.zeros([headIn, c]));
     add('head.b', [c], () => tf.zeros([c]));
     this.deltaColumn = new Map(spec.deltaRows.map((row, col) => [row, col]));
@@ -75,26 +84,36 @@ export class FewShotModel {
     return [this.weights.get('head.W')!, this.weights.get('head.b')!];
   }
 
-  /** N × |deltaRows| matrix of bag weights over the words with deltas; null when there are none. */
-  bagMatrix(bags: readonly WordBag[]): tf.Tensor2D | null {
+  /**
+   * Per channel, the N × |deltaRows| matrix of bag weights over the words with deltas; null when there are none.
+   * `texts` holds each text's channel bags (encoder.channelBags).
+   */
+  bagMatrix(texts: readonly WordBag[][]): tf.Tensor2D[] | null {
     const cols = this.spec.deltaRows.length;
     if (cols === 0) return null;
-    const m = new Float32Array(bags.length * cols);
-    bags.forEach((bag, n) => {
-      bag.rows.forEach((row, k) => {
-        const col = this.deltaColumn.get(row);
-        if (col !== undefined) m[n * cols + col] += bag.weights[k];
+    return this.channelScales.map((_, c) => {
+      const m = new Float32Array(texts.length * cols);
+      texts.forEach((bags, n) => {
+        const bag = bags[c];
+        bag.rows.forEach((row, k) => {
+          const col = this.deltaColumn.get(row);
+          if (col !== undefined) m[n * cols + col] += bag.weights[k];
+        });
       });
+      return tf.tensor2d(m, [texts.length, cols]);
     });
-    return tf.tensor2d(m, [bags.length, cols]);
   }
 
-  /** x: unit-length encoder vectors (N × d) from pooled vectors and their bag matrix. */
-  features(pooled: tf.Tensor2D, bags: tf.Tensor2D | null): tf.Tensor2D {
-    let x = pooled;
-    if (bags) x = tf.add(x, tf.matMul(bags, this.weights.get('words.delta')!));
-    if (this.component) x = tf.sub(x, tf.matMul(tf.matMul(x, this.component), this.component, false, true));
-    return unit(x);
+  /** x (N × width): each channel's pooled vector plus its word deltas, unit length, times the channel's scale. */
+  features(pooled: tf.Tensor2D, bags: tf.Tensor2D[] | null): tf.Tensor2D {
+    const d = this.spec.dims;
+    const channels = this.channelScales.map((scale, c) => {
+      let x = this.channelScales.length === 1 ? pooled : tf.slice(pooled, [0, c * d], [-1, d]);
+      if (bags) x = tf.add(x, tf.matMul(bags[c], this.weights.get('words.delta')!));
+      if (this.component) x = tf.sub(x, tf.matMul(tf.matMul(x, this.component), this.component, false, true));
+      return scale === 1 ? unit(x) : (tf.mul(unit(x), scale) as tf.Tensor2D);
+    });
+    return channels.length === 1 ? channels[0] : tf.concat(channels, 1);
   }
 
   /** u = x + f(x), the adapted vectors the contrastive loss compares. */
@@ -108,19 +127,24 @@ export class FewShotModel {
     return x;
   }
 
-  /** The head's input from x: u rescaled to length √d (≈ unit variance per feature), or [x, u] with headOnBoth. */
+  /**
+   * The head's input from x: √d · x (≈ unit variance per feature of a channel of scale 1), u rescaled to the same
+   * length, or [√d · x, u] with headOnBoth.
+   */
   headInput(x: tf.Tensor2D): tf.Tensor2D {
-    const u = tf.mul(unit(this.adapt(x)), Math.sqrt(this.spec.dims)) as tf.Tensor2D;
+    const scaled = tf.mul(x, Math.sqrt(this.spec.dims)) as tf.Tensor2D;
     const { headOnBoth, adapter } = this.spec.recipe;
-    return headOnBoth && adapter !== 'none' ? tf.concat([tf.mul(x, Math.sqrt(this.spec.dims)) as tf.Tensor2D, u], 1) : (u as tf.Tensor2D);
+    if (adapter === 'none') return scaled;
+    const u = tf.mul(unit(this.adapt(x)), Math.sqrt(this.spec.dims) * Math.hypot(...this.channelScales)) as tf.Tensor2D;
+    return headOnBoth ? tf.concat([scaled, u], 1) : u;
   }
 
   logits(h: tf.Tensor2D): tf.Tensor2D {
     return tf.add(tf.matMul(h, this.weights.get('head.W')!), this.weights.get('head.b')!);
   }
 
-  /** Class probabilities (N × C) for pooled vectors and bag matrix; returns a new tensor. */
-  probabilities(pooled: tf.Tensor2D, bags: tf.Tensor2D | null): tf.Tensor2D {
+  /** Class probabilities (N × C) for pooled vectors and bag matrices; returns a new tensor. */
+  probabilities(pooled: tf.Tensor2D, bags: tf.Tensor2D[] | null): tf.Tensor2D {
     return tf.tidy(() => tf.softmax(this.logits(this.headInput(this.features(pooled, bags)))));
   }
 

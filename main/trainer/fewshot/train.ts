@@ -1,7 +1,8 @@
 // Few-shot training on the frozen GloVe encoder, steps 1..config.steps across two stages:
 //   setfit: stage 1 (contrastive): pairs of training examples, SetFit's CosineSimilarityLoss
-//           mean((cos(u_a, u_b) − target)²), trains the adapter and word deltas (Adam, decoupled weight decay);
-//           stage 2 (head): softmax regression on the adapted vectors, full batch, L2 = weightDecay · |W|².
+//           mean((cos(u_a, u_b) − target)²), trains the word deltas and the adapter if the recipe has one (Adam,
+//           decoupled weight decay); stage 2 (head): softmax regression on the adapted vectors, full batch,
+//           L2 = recipe.headL2 · |W|².
 //   head:   stage 2 only, on the pooled vectors: the linear probe.
 // Each stage has its own warmup + cosine learning-rate schedule (loop.ts). Tensors stay flat across steps.
 import * as tf from '../tfjs';
@@ -10,7 +11,7 @@ import { badInput } from '../../../common/result';
 import { learningRateAt } from '../loop';
 import { rngFor } from '../rng';
 import { GloveFewShotClassifier, type FewShotClassifier } from './classifier';
-import { poolBags, principalDirection, wordBag } from './encoder';
+import { channelBags, channelCount, poolChannels, principalDirection } from './encoder';
 import { loadGlove } from './glove';
 import { FewShotModel } from './model';
 import { drawPairs, type Pair } from './pairs';
@@ -61,21 +62,22 @@ export async function trainFewShot(o: FewShotTrainOptions): Promise<FewShotTrain
   const glove = loadGlove(o.basePath);
   const d = glove.dims;
 
-  const trainBags = o.train.map((e) => wordBag(e.text, glove, recipe.pooling));
+  const width = d * channelCount(recipe);
+  const trainBags = o.train.map((e) => channelBags(e.text, glove, recipe));
   const validation = o.validation.slice(0, MAX_VALIDATION);
-  const valBags = validation.map((e) => wordBag(e.text, glove, recipe.pooling));
-  const trainPooled = poolBags(trainBags, glove);
-  const valPooled = poolBags(valBags, glove);
+  const valBags = validation.map((e) => channelBags(e.text, glove, recipe));
+  const trainPooled = poolChannels(trainBags, glove);
+  const valPooled = poolChannels(valBags, glove);
   const component = recipe.removeComponent ? principalDirection(Float32Array.from([...trainPooled, ...valPooled]), d) : null;
-  const deltaRows = recipe.wordDeltas ? [...new Set(trainBags.flatMap((b) => b.rows))].sort((a, b) => a - b) : [];
-  const empty = trainBags.filter((b) => b.rows.length === 0).length;
+  const deltaRows = recipe.wordDeltas ? [...new Set(trainBags.flatMap((b) => b.flatMap((bag) => bag.rows)))].sort((a, b) => a - b) : [];
+  const empty = trainBags.filter((b) => b.every((bag) => bag.rows.length === 0)).length;
   if (empty > 0) log('warn', `${empty} of ${o.train.length} training texts have no word the GloVe vocabulary knows; they encode as zero vectors.`);
 
   const model = new FewShotModel({ labels, dims: d, recipe, component, deltaRows }, config.seed);
   const classifier = new GloveFewShotClassifier(glove, model, config);
-  const pooledT = tf.tensor2d(trainPooled, [o.train.length, d]);
+  const pooledT = tf.tensor2d(trainPooled, [o.train.length, width]);
   const bagsT = model.bagMatrix(trainBags);
-  const held: tf.Tensor[] = [pooledT, ...(bagsT ? [bagsT] : [])];
+  const held: tf.Tensor[] = [pooledT, ...(bagsT ?? [])];
   let head: HeadData | null = null;
   let valHead: HeadData | null = null;
   const optimizers: tf.Optimizer[] = [];
@@ -124,16 +126,16 @@ export async function trainFewShot(o: FewShotTrainOptions): Promise<FewShotTrain
           if (contrastSteps > 0) log('info', `Stage 2 of 2: training the classification head (${headSteps} steps).`);
           head = headData(model, pooledT, bagsT, trainLabels);
           if (validation.length > 0) {
-            const vp = tf.tensor2d(valPooled, [validation.length, d]);
+            const vp = tf.tensor2d(valPooled, [validation.length, width]);
             const vb = model.bagMatrix(valBags);
             valHead = headData(model, vp, vb, validation.map((e) => e.label));
-            tf.dispose([vp, ...(vb ? [vb] : [])]);
+            tf.dispose([vp, ...(vb ?? [])]);
           }
           for (const done of optimizers.splice(0)) done.dispose(); // stage 1's Adam moments
           optimizers.push(tf.train.adam(headSchedule.learningRate));
         }
         lr = learningRateAt(s - contrastSteps, headSchedule);
-        loss = headStep(model, optimizers[optimizers.length - 1], head, lr, config.weightDecay);
+        loss = headStep(model, optimizers[optimizers.length - 1], head, lr, recipe.headL2 ?? config.weightDecay);
       }
       step = s;
       const isLast = s === config.steps;
@@ -161,7 +163,7 @@ export async function trainFewShot(o: FewShotTrainOptions): Promise<FewShotTrain
 }
 
 /** The head's fixed inputs: adapted, rescaled vectors and one-hot labels. */
-function headData(model: FewShotModel, pooled: tf.Tensor2D, bags: tf.Tensor2D | null, labels: number[]): HeadData {
+function headData(model: FewShotModel, pooled: tf.Tensor2D, bags: tf.Tensor2D[] | null, labels: number[]): HeadData {
   return {
     inputs: tf.tidy(() => model.headInput(model.features(pooled, bags))),
     labels: oneHot(labels, model.spec.labels.length),

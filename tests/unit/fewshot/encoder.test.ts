@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { poolBags, wordBag } from '../../../main/trainer/fewshot/encoder';
+import { channelBags, poolBags, poolChannels, wordBag } from '../../../main/trainer/fewshot/encoder';
 import { loadGlove } from '../../../main/trainer/fewshot/glove';
 import { tokenize } from '../../../main/trainer/fewshot/tokenize';
 
@@ -43,5 +43,16 @@ describe.skipIf(!existsSync(BASE))('GloVe pooling', () => {
     const weight = (w: string) => bag.weights[bag.rows.indexOf(glove.index.get(w)!)];
     expect(weight('the')).toBeLessThan(weight('tiger') / 10);
     expect(bag.weights.reduce((a, b) => a + b, 0)).toBeCloseTo(1);
+  });
+
+  it('pools the most frequent words apart from the rest, each channel a mean of its own words', () => {
+    const recipe = { pooling: 'mean' as const, functionWords: 30 };
+    const [fn, content] = channelBags('It is the tiger, he said.', glove, recipe);
+    expect(fn.rows.map((r) => glove.words[r]).sort()).toEqual([',', '.', 'he', 'is', 'it', 'said', 'the']);
+    expect(content.rows.map((r) => glove.words[r])).toEqual(['tiger']);
+    const pooled = poolChannels([[fn, content]], glove);
+    expect(pooled.length).toBe(200);
+    expect(Array.from(pooled.slice(100))).toEqual(Array.from(glove.vectors.slice(content.rows[0] * 100, content.rows[0] * 100 + 100)));
+    expect(channelBags('It is the tiger, he said.', glove, { pooling: 'mean', functionWords: 0 })).toHaveLength(1);
   });
 });

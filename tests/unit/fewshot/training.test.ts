@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveTrainConfig, type Overrides } from '../../../common/config';
 import { selectBackend } from '../../../main/trainer/backend';
 import { DEFAULT_RECIPE, FEWSHOT_FORMAT, loadFewShot, saveFewShot, trainFewShot, type FewShotClassifier } from '../../../main/trainer/fewshot';
-import { readSafetensors } from '../../../main/trainer/safetensors';
+import { readSafetensors, writeSafetensors } from '../../../main/trainer/safetensors';
 import * as tf from '../../../main/trainer/tfjs';
 
 const SMS = join(__dirname, '../../../../shared/data/classify/sms-spam/SMSSpamCollection');
@@ -116,6 +116,21 @@ describe.skipIf(!hasData)('few-shot SetFit training on SMS spam (12 examples per
     expect(loaded.predictProba(texts)).toEqual(trained.predictProba(texts));
     expect(loaded.labels).toEqual(LABELS);
     expect(loaded.parameterCount).toBe(trained.parameterCount);
+    trained.dispose();
+    loaded.dispose();
+  });
+
+  it('loads a checkpoint written before the recipe had function-word channels and a head L2 as it was trained', async () => {
+    const recipe = { ...DEFAULT_RECIPE, adapter: 'linear' as const, functionWords: 0, functionScale: 1, headL2: null };
+    const { model: trained } = await trainFewShot({ basePath: BASE, labels: LABELS, train: data.train, validation: [], config: resolveTrainConfig('few-shot', SMALL), recipe });
+    const saved = saveFewShot(trained, dir, 1);
+    const file = readSafetensors(saved.path);
+    const { functionWords, functionScale, headL2, ...older } = JSON.parse(file.metadata.recipe!) as typeof recipe;
+    expect([functionWords, functionScale, headL2]).toEqual([0, 1, null]);
+    writeSafetensors(saved.path, file.tensors, { ...file.metadata, recipe: JSON.stringify(older) });
+    const loaded = loadFewShot(saved.path, BASE);
+    const texts = ['WINNER!! Claim your free prize now, call 0800', 'ok see you at home later'];
+    expect(loaded.predictProba(texts)).toEqual(trained.predictProba(texts));
     trained.dispose();
     loaded.dispose();
   });

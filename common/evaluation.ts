@@ -2,11 +2,15 @@
 import { z } from 'zod';
 import { TASKS } from './protocol';
 
-/** Where evaluated examples came from: a split of the run's dataset, or another imported dataset. */
+/**
+ * Where evaluated examples came from: a split of the run's dataset, another imported dataset, or the out-of-fold
+ * predictions of a few-shot classifier that trained on every row ('cross-validation', with its number of folds).
+ */
 export const evalSourceSchema = z.object({
   datasetId: z.string(),
   datasetName: z.string(),
-  split: z.enum(['test', 'validation', 'train', 'all']),
+  split: z.enum(['test', 'validation', 'train', 'all', 'cross-validation']),
+  folds: z.number().int().min(2).optional(),
 });
 
 export const classMetricsSchema = z.object({

@@ -8,6 +8,7 @@ import { classificationMetrics } from '../../common/classificationMetrics';
 import { evalReportSchema, type EvalReport, type GenerationMetrics } from '../../common/evaluation';
 import type { ModelRef } from '../../common/protocol';
 import { badInput } from '../../common/result';
+import { readCrossValidation } from '../trainer/fewshot/checkpoint';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
 import type { InferenceService } from './inferenceService';
@@ -35,11 +36,30 @@ export class EvaluationService {
     return this.byRun.all(runId).map((row) => evalReportSchema.parse(JSON.parse(row.report)));
   }
 
-  /** Evaluates on the run's own dataset (test split, else validation) or on another imported dataset. */
+  /**
+   * Evaluates on the run's own dataset (test split, else validation) or on another imported dataset. A few-shot
+   * classifier that trained on every row of a dataset without a test split reports its cross-validation instead.
+   */
   async evaluate(runId: string, datasetId?: string): Promise<EvalReport> {
     const run = this.deps.store.summary(runId);
     const dataset = this.deps.datasets.get(datasetId ?? run.datasetId);
     const held = this.deps.datasets.loadEvalExamples(dataset.id);
+    const crossValidated = !datasetId && held.split !== 'test' ? this.crossValidation(runId) : null;
+    if (crossValidated) {
+      const { folds, texts, labels, probs } = crossValidated;
+      const report: EvalReport = {
+        id: `ev-${randomBytes(4).toString('hex')}`,
+        runId,
+        createdAt: new Date().toISOString(),
+        source: { datasetId: dataset.id, datasetName: dataset.name, split: 'cross-validation', folds },
+        task: run.task,
+        classification: classificationMetrics(dataset.labels, labels, probs, texts),
+        generation: null,
+      };
+      this.insert.run(report.id, runId, report.createdAt, JSON.stringify(report));
+      this.deps.events.emit('runs.onDidEvalProgress', { runId, fraction: 1, message: `Cross-validated on ${texts.length} rows (${folds} folds).` });
+      return report;
+    }
     if (held.task !== run.task) {
       throw badInput(`Dataset ${dataset.name} is for ${held.task === 'classify' ? 'classification' : 'text generation'}, but run ${runId} was trained for ${run.task === 'classify' ? 'classification' : 'text generation'}.`);
     }
@@ -55,6 +75,12 @@ export class EvaluationService {
     this.insert.run(report.id, runId, report.createdAt, JSON.stringify(report));
     progress(1, 'Evaluation finished.');
     return report;
+  }
+
+  /** The out-of-fold predictions saved with the run's model, if it has them. */
+  private crossValidation(runId: string) {
+    const model = this.deps.models.refFor({ kind: 'run', runId });
+    return model.kind === 'checkpoint' ? readCrossValidation(model.path) : null;
   }
 
   private async classification(

@@ -2,7 +2,7 @@
 // fine-tuning stories260K or an imported Llama on the user's texts (resumable from a checkpoint). Each checks the data
 // fits its base and reports through RunHooks.
 import { badInput } from '../../common/result';
-import { saveFewShot, trainFewShot } from './fewshot';
+import { crossValidateFewShot, saveFewShot, shouldCrossValidate, trainFewShot, type CrossValidation } from './fewshot';
 import { fineTuneLlama } from './llama/fineTune';
 import type { RunTrainer, StartMessage } from './session';
 
@@ -15,19 +15,26 @@ export const trainFewShotRun: RunTrainer = async (start, hooks) => {
   const { data, config, checkpointDir } = start;
   if (start.resumeFrom) throw badInput('A few-shot run on the GloVe encoder cannot be continued from a checkpoint; start it again.');
   if (data.task !== 'classify') throw badInput('The GloVe encoder base classifies texts; this dataset is for text generation — choose the stories260k base or train from scratch.');
-  const result = await trainFewShot({
-    basePath: basePathOf(start),
-    labels: data.labels,
-    train: data.train,
-    validation: data.validation,
-    config,
-    onMetrics: hooks.onMetrics,
-    onLog: hooks.onLog,
-    shouldStop: hooks.shouldStop,
-    waitWhilePaused: hooks.waitWhilePaused,
-  });
+  // A validation split of a few rows measures nothing and costs a tenth of the examples: train on all of them and
+  // cross-validate for the report instead.
+  const pooled = shouldCrossValidate(data.train, data.validation, data.labels.length);
+  const train = pooled ? [...data.train, ...data.validation] : data.train;
+  if (pooled) {
+    hooks.onLog('info', `The validation split has ${data.validation.length} rows, too few to measure the model: training on all ${train.length} rows, then estimating accuracy by cross-validation.`);
+  }
+  const options = { basePath: basePathOf(start), labels: data.labels, train, config, shouldStop: hooks.shouldStop, waitWhilePaused: hooks.waitWhilePaused };
+  const result = await trainFewShot({ ...options, validation: pooled ? [] : data.validation, onMetrics: hooks.onMetrics, onLog: hooks.onLog });
   try {
-    if (result.status === 'completed') hooks.onCheckpoint(saveFewShot(result.model, checkpointDir, result.step));
+    if (result.status !== 'completed') return { status: result.status, step: result.step };
+    let crossValidation: CrossValidation | undefined;
+    if (pooled) {
+      const cv = await crossValidateFewShot({ ...options, validation: [] }, (fold, folds) => hooks.onLog('info', `Cross-validation: fold ${fold + 1} of ${folds}…`));
+      if (!cv) return { status: 'cancelled', step: result.step };
+      const right = cv.probs.filter((p, i) => p.indexOf(Math.max(...p)) === cv.labels[i]).length;
+      hooks.onLog('info', `Cross-validated accuracy (${cv.folds} folds): ${((100 * right) / cv.labels.length).toFixed(1)}% of ${cv.labels.length} rows.`);
+      crossValidation = cv;
+    }
+    hooks.onCheckpoint(saveFewShot(result.model, checkpointDir, result.step, crossValidation));
     return { status: result.status, step: result.step };
   } finally {
     result.model.dispose();

@@ -1,18 +1,20 @@
 // Few-shot checkpoints: <checkpointDir>/step-NNNNNN.safetensors holding only the trained weights (adapter, word
-// deltas with their vocabulary rows, common component, head); metadata { format, labels, config, recipe, step }.
+// deltas with their vocabulary rows, common component, head); metadata { format, labels, config, recipe, step } and,
+// for a model trained on every row, its cross-validation (crossValidate.ts).
 // The GloVe vectors are read again from the base folder on load.
 import { join } from 'node:path';
 import { trainConfigSchema } from '../../../common/config';
 import { badInput } from '../../../common/result';
-import { readSafetensors, writeSafetensors } from '../safetensors';
+import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '../safetensors';
 import { GloveFewShotClassifier, type FewShotClassifier } from './classifier';
+import type { CrossValidation } from './crossValidate';
 import { loadGlove } from './glove';
 import { FewShotModel } from './model';
 import { DEFAULT_RECIPE, RECIPE_BEFORE_FIELDS, type FewShotRecipe } from './recipe';
 
 export const FEWSHOT_FORMAT = 'tunebench-fewshot-v1';
 
-export function saveFewShot(model: FewShotClassifier, checkpointDir: string, step: number): { step: number; path: string; bytes: number } {
+export function saveFewShot(model: FewShotClassifier, checkpointDir: string, step: number, crossValidation?: CrossValidation): { step: number; path: string; bytes: number } {
   if (!(model instanceof GloveFewShotClassifier)) throw new Error('saveFewShot takes a classifier made by trainFewShot or loadFewShot.');
   const path = join(checkpointDir, `step-${String(step).padStart(6, '0')}.safetensors`);
   const { spec } = model.model;
@@ -22,8 +24,16 @@ export function saveFewShot(model: FewShotClassifier, checkpointDir: string, ste
     config: JSON.stringify(model.config),
     recipe: JSON.stringify(spec.recipe),
     step: String(step),
+    ...(crossValidation ? { crossValidation: JSON.stringify(crossValidation) } : {}),
   });
   return { step, path, bytes };
+}
+
+/** The out-of-fold predictions saved with a few-shot checkpoint, or null (another kind of checkpoint, or none). */
+export function readCrossValidation(checkpointPath: string): CrossValidation | null {
+  const { metadata } = readSafetensorsHeader(checkpointPath);
+  if (metadata.format !== FEWSHOT_FORMAT || !metadata.crossValidation) return null;
+  return parseJson<CrossValidation>(checkpointPath, 'crossValidation', metadata.crossValidation);
 }
 
 function parseJson<T>(path: string, field: string, raw: string | undefined): T {

@@ -13,8 +13,9 @@ import { ClassificationReport } from './ClassificationReport';
 import { GenerationReport } from './GenerationReport';
 
 const when = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
-const SPLIT_WORDS: Record<EvalReport['source']['split'], string> = { test: 'test split', validation: 'validation split', train: 'train split', all: 'all rows' };
-const describeReport = (r: EvalReport) => `${r.source.datasetName}, ${SPLIT_WORDS[r.source.split]} · ${when.format(new Date(r.createdAt))}`;
+const SPLIT_WORDS: Record<EvalReport['source']['split'], string> = { test: 'test split', validation: 'validation split', train: 'train split', all: 'all rows', 'cross-validation': 'cross-validated' };
+const describeReport = (r: EvalReport) =>
+  `${r.source.datasetName}, ${SPLIT_WORDS[r.source.split]}${r.source.folds ? ` (${r.source.folds} folds)` : ''} · ${when.format(new Date(r.createdAt))}`;
 
 function ReportView({ report }: { report: EvalReport }) {
   if (report.classification) return <ClassificationReport metrics={report.classification} />;

@@ -2,7 +2,7 @@
 // fine-tuning stories260K or an imported Llama on the user's texts (resumable from a checkpoint). Each checks the data
 // fits its base and reports through RunHooks.
 import { badInput } from '../../common/result';
-import { crossValidateFewShot, saveFewShot, shouldCrossValidate, trainFewShot, type CrossValidation } from './fewshot';
+import { crossValidateFewShot, saveFewShot, shouldCrossValidate, trainFewShot } from './fewshot';
 import { fineTuneLlama } from './llama/fineTune';
 import type { RunTrainer, StartMessage } from './session';
 
@@ -20,21 +20,25 @@ export const trainFewShotRun: RunTrainer = async (start, hooks) => {
   const pooled = shouldCrossValidate(data.train, data.validation, data.labels.length);
   const train = pooled ? [...data.train, ...data.validation] : data.train;
   if (pooled) {
-    hooks.onLog('info', `The validation split has ${data.validation.length} rows, too few to measure the model: training on all ${train.length} rows, then estimating accuracy by cross-validation.`);
+    hooks.onLog('info', `The validation split has ${data.validation.length} rows, too few to measure the model: training on all ${train.length} rows and, beside it, a model per cross-validation fold to estimate its accuracy.`);
   }
-  const options = { basePath: basePathOf(start), labels: data.labels, train, config, shouldStop: hooks.shouldStop, waitWhilePaused: hooks.waitWhilePaused };
-  const result = await trainFewShot({ ...options, validation: pooled ? [] : data.validation, onMetrics: hooks.onMetrics, onLog: hooks.onLog });
+  const options = { basePath: basePathOf(start), labels: data.labels, train, validation: [], config, shouldStop: hooks.shouldStop, waitWhilePaused: hooks.waitWhilePaused };
+  // the folds train step for step beside the model, so the run's progress and ETA count their work too
+  const [trained, validated] = await Promise.allSettled([
+    trainFewShot({ ...options, validation: pooled ? [] : data.validation, onMetrics: hooks.onMetrics, onLog: hooks.onLog }),
+    pooled ? crossValidateFewShot(options) : Promise.resolve(null),
+  ]);
+  if (trained.status === 'rejected') throw trained.reason;
+  const result = trained.value;
   try {
-    if (result.status !== 'completed') return { status: result.status, step: result.step };
-    let crossValidation: CrossValidation | undefined;
-    if (pooled) {
-      const cv = await crossValidateFewShot({ ...options, validation: [] }, (fold, folds) => hooks.onLog('info', `Cross-validation: fold ${fold + 1} of ${folds}…`));
-      if (!cv) return { status: 'cancelled', step: result.step };
+    if (validated.status === 'rejected') throw validated.reason;
+    const cv = validated.value;
+    if (result.status !== 'completed' || (pooled && !cv)) return { status: 'cancelled', step: result.step };
+    if (cv) {
       const right = cv.probs.filter((p, i) => p.indexOf(Math.max(...p)) === cv.labels[i]).length;
       hooks.onLog('info', `Cross-validated accuracy (${cv.folds} folds): ${((100 * right) / cv.labels.length).toFixed(1)}% of ${cv.labels.length} rows.`);
-      crossValidation = cv;
     }
-    hooks.onCheckpoint(saveFewShot(result.model, checkpointDir, result.step, crossValidation));
+    hooks.onCheckpoint(saveFewShot(result.model, checkpointDir, result.step, cv ?? undefined));
     return { status: result.status, step: result.step };
   } finally {
     result.model.dispose();

@@ -47,24 +47,29 @@ function assignFolds(rows: readonly Example[], folds: number, config: TrainConfi
 }
 
 /**
- * Out-of-fold probabilities for every row of `o.train`; null when cancelled. `onFold(i, folds)` is called before
- * each fold's training.
+ * Out-of-fold probabilities for every row of `o.train`; null when cancelled. The folds train side by side, a step of
+ * each in turn (trainFewShot yields to the event loop every step), so a run that trains its own model beside them
+ * moves its progress and ETA at the pace of all the work.
  */
-export async function crossValidateFewShot(o: FewShotTrainOptions, onFold?: (fold: number, folds: number) => void): Promise<CrossValidation | null> {
+export async function crossValidateFewShot(o: FewShotTrainOptions): Promise<CrossValidation | null> {
   const folds = foldCount(o.train, o.labels.length);
   if (folds < 2) throw new Error('Cross-validation needs at least two rows of every label.');
   const fold = assignFolds(o.train, folds, o.config);
+  const runs = await Promise.allSettled(
+    Array.from({ length: folds }, (_, f) => trainFewShot({ ...o, train: o.train.filter((_, i) => fold[i] !== f), validation: [], onMetrics: undefined, onLog: undefined })),
+  );
   const probs: number[][] = new Array(o.train.length);
-  for (let f = 0; f < folds; f++) {
-    onFold?.(f, folds);
-    const held = o.train.flatMap((_, i) => (fold[i] === f ? [i] : []));
-    const result = await trainFewShot({ ...o, train: o.train.filter((_, i) => fold[i] !== f), validation: [], onMetrics: undefined, onLog: undefined });
-    try {
-      if (result.status === 'cancelled') return null;
-      result.model.predictProba(held.map((i) => o.train[i].text)).forEach((p, k) => (probs[held[k]] = p));
-    } finally {
-      result.model.dispose();
-    }
+  let cancelled = false;
+  try {
+    runs.forEach((run, f) => {
+      if (run.status === 'rejected') throw run.reason;
+      if (run.value.status === 'cancelled') cancelled = true;
+      if (cancelled) return;
+      const held = o.train.flatMap((_, i) => (fold[i] === f ? [i] : []));
+      run.value.model.predictProba(held.map((i) => o.train[i].text)).forEach((p, k) => (probs[held[k]] = p));
+    });
+  } finally {
+    for (const run of runs) if (run.status === 'fulfilled') run.value.model.dispose();
   }
-  return { folds, texts: o.train.map((e) => e.text), labels: o.train.map((e) => e.label), probs };
+  return cancelled ? null : { folds, texts: o.train.map((e) => e.text), labels: o.train.map((e) => e.label), probs };
 }

@@ -43,10 +43,9 @@ describe.skipIf(!hasData)('crossValidateFewShot on SMS spam (12 per class)', () 
   });
 
   it('predicts every row once, from a model that did not see it, the same way each time', async () => {
-    const folds: number[] = [];
     const tensors = tf.memory().numTensors;
-    const cv = (await crossValidateFewShot(options, (fold, total) => folds.push(fold, total)))!;
-    expect(folds).toEqual([0, 5, 1, 5, 2, 5, 3, 5, 4, 5]);
+    const cv = (await crossValidateFewShot(options))!;
+    expect(cv.folds).toBe(5);
     expect(cv.probs).toHaveLength(24);
     for (const p of cv.probs) expect(p[0] + p[1]).toBeCloseTo(1, 5);
     expect(cv.texts).toEqual(train.map((e) => e.text));

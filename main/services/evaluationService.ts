@@ -44,7 +44,7 @@ export class EvaluationService {
     const run = this.deps.store.summary(runId);
     const dataset = this.deps.datasets.get(datasetId ?? run.datasetId);
     const held = this.deps.datasets.loadEvalExamples(dataset.id);
-    const crossValidated = !datasetId && held.split !== 'test' ? this.crossValidation(runId) : null;
+    const crossValidated = dataset.id === run.datasetId && held.split !== 'test' ? this.crossValidation(runId) : null; // its other rows were trained on
     if (crossValidated) {
       const { folds, texts, labels, probs } = crossValidated;
       const report: EvalReport = {

@@ -68,6 +68,8 @@ describe('few-shot and models through the CLI', () => {
     expect(report.source).toMatchObject({ split: 'cross-validation', folds: 5 });
     expect(report.classification!.examples).toBe(40);
     expect(report.classification!.labels).toEqual(['negative', 'positive']);
+    const own = tunebenchJson<{ datasetId: string }>(dataDir, ['runs', 'show', train.runId]).datasetId;
+    expect(tunebenchJson<EvalReport>(dataDir, ['eval', train.runId, '--dataset', own]).source).toMatchObject({ split: 'cross-validation', folds: 5 });
     expect(report.classification!.accuracy).toBeGreaterThanOrEqual(0.75);
 
     const held = writeFixture(tempDir(), 'held-out.csv', sentimentCsv(30, 99));

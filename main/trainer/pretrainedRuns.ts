@@ -36,7 +36,8 @@ export const trainFewShotRun: RunTrainer = async (start, hooks) => {
     if (result.status !== 'completed' || (pooled && !cv)) return { status: 'cancelled', step: result.step };
     if (cv) {
       const right = cv.probs.filter((p, i) => p.indexOf(Math.max(...p)) === cv.labels[i]).length;
-      hooks.onLog('info', `Cross-validated accuracy (${cv.folds} folds): ${((100 * right) / cv.labels.length).toFixed(1)}% of ${cv.labels.length} rows.`);
+      hooks.onLog('info', `Cross-validated accuracy (${cv.folds} folds): ${((100 * right) / cv.labels.length).toFixed(1)}% of ${cv.labels.length} rows; it stands as the run's validation accuracy.`);
+      hooks.onMetrics(result.step, { val_accuracy: right / cv.labels.length });
     }
     hooks.onCheckpoint(saveFewShot(result.model, checkpointDir, result.step, cv ?? undefined));
     return { status: result.status, step: result.step };

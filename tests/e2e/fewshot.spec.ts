@@ -50,6 +50,7 @@ test('drop a labelled CSV, Fine-tune, evaluate, classify a text, export', async 
   await expect(page.getByTestId('eval-accuracy')).toHaveText(/^\d+(\.\d)?%$/);
   // 24 rows leave too few for a validation split: the run trained on all of them and reports its cross-validation
   await expect(page.getByLabel('Report', { exact: true }).locator('option', { hasText: /cross-validated \(\d folds\)/ }).first()).toBeAttached();
+  await expect(page.getByLabel('Examples', { exact: true }).locator('option').first()).toHaveText(/^Cross-validation on /);
   const matrix = page.getByRole('table', { name: /Confusion matrix/ });
   await expect(matrix.getByRole('columnheader', { name: 'predicted' })).toBeVisible();
   await expect(matrix.getByRole('columnheader', { name: 'true' })).toBeVisible();

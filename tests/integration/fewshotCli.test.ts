@@ -67,6 +67,7 @@ describe('few-shot and models through the CLI', () => {
     // 40 rows split 36/4 hold out too few to measure: the model trains on all 40 and reports 5-fold cross-validation
     expect(report.source).toMatchObject({ split: 'cross-validation', folds: 5 });
     expect(report.classification!.examples).toBe(40);
+    expect(train.metrics.val_accuracy).toBeCloseTo(report.classification!.accuracy, 6); // the Runs table shows it
     expect(report.classification!.labels).toEqual(['negative', 'positive']);
     const own = tunebenchJson<{ datasetId: string }>(dataDir, ['runs', 'show', train.runId]).datasetId;
     expect(tunebenchJson<EvalReport>(dataDir, ['eval', train.runId, '--dataset', own]).source).toMatchObject({ split: 'cross-validation', folds: 5 });

@@ -116,7 +116,8 @@ export async function trainFewShot(o: FewShotTrainOptions): Promise<FewShotTrain
       let lr: number;
       if (s <= contrastSteps) {
         if (s === 1) {
-          log('info', `Stage 1 of 2: contrastive training of the adapter on ${config.pairsPerExample} pairs per example (${contrastSteps} steps).`);
+          const what = [recipe.adapter !== 'none' ? 'the adapter' : '', deltaRows.length > 0 ? 'the training words’ vectors' : ''].filter(Boolean).join(' and ');
+          log('info', `Stage 1 of 2: contrastive training of ${what} on ${config.pairsPerExample} pairs per example (${contrastSteps} steps).`);
           optimizers.push(tf.train.adam(contrastSchedule.learningRate));
         }
         lr = learningRateAt(s, contrastSchedule);

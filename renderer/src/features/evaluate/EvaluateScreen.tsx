@@ -58,6 +58,8 @@ export function EvaluateScreen() {
   const others = datasets.filter((d) => d.trainTask === run.task && d.id !== run.datasetId);
   const chosenDataset = others.some((d) => d.id === datasetId) ? datasetId : '';
   const shown = reports?.find((r) => r.id === shownId) ?? reports?.[0] ?? null;
+  // a few-shot model that trained on every row of its dataset is measured by its cross-validation there
+  const crossValidated = reports?.some((r) => r.source.split === 'cross-validation' && r.source.datasetId === run.datasetId) ?? false;
 
   return (
     <section className="screen" aria-labelledby="evaluate-heading" data-testid="evaluate-screen" data-run-id={run.id}>
@@ -75,7 +77,7 @@ export function EvaluateScreen() {
           <div className="field picker-field">
             <label htmlFor={datasetSelectId}>Examples</label>
             <select id={datasetSelectId} value={chosenDataset} onChange={(e) => setDatasetId(e.currentTarget.value)}>
-              <option value="">Held-out examples of {run.datasetName}</option>
+              <option value="">{crossValidated ? `Cross-validation on ${run.datasetName}` : `Held-out examples of ${run.datasetName}`}</option>
               {others.length > 0 && (
                 <optgroup label="Another imported dataset">
                   {others.map((d) => (

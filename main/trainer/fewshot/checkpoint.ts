@@ -5,14 +5,13 @@
 import { join } from 'node:path';
 import { trainConfigSchema } from '../../../common/config';
 import { badInput } from '../../../common/result';
-import { readSafetensors, readSafetensorsHeader, writeSafetensors } from '../safetensors';
+import { readSafetensors, writeSafetensors } from '../safetensors';
 import { GloveFewShotClassifier, type FewShotClassifier } from './classifier';
+import { FEWSHOT_FORMAT, parseMetaJson } from './checkpointMeta';
 import type { CrossValidation } from './crossValidate';
 import { loadGlove } from './glove';
 import { FewShotModel } from './model';
 import { DEFAULT_RECIPE, RECIPE_BEFORE_FIELDS, type FewShotRecipe } from './recipe';
-
-export const FEWSHOT_FORMAT = 'tunebench-fewshot-v1';
 
 export function saveFewShot(model: FewShotClassifier, checkpointDir: string, step: number, crossValidation?: CrossValidation): { step: number; path: string; bytes: number } {
   if (!(model instanceof GloveFewShotClassifier)) throw new Error('saveFewShot takes a classifier made by trainFewShot or loadFewShot.');
@@ -29,30 +28,14 @@ export function saveFewShot(model: FewShotClassifier, checkpointDir: string, ste
   return { step, path, bytes };
 }
 
-/** The out-of-fold predictions saved with a few-shot checkpoint, or null (another kind of checkpoint, or none). */
-export function readCrossValidation(checkpointPath: string): CrossValidation | null {
-  const { metadata } = readSafetensorsHeader(checkpointPath);
-  if (metadata.format !== FEWSHOT_FORMAT || !metadata.crossValidation) return null;
-  return parseJson<CrossValidation>(checkpointPath, 'crossValidation', metadata.crossValidation);
-}
-
-function parseJson<T>(path: string, field: string, raw: string | undefined): T {
-  if (raw === undefined) throw badInput(`${path}: the metadata field '${field}' is missing.`);
-  try {
-    return JSON.parse(raw) as T;
-  } catch {
-    throw badInput(`${path}: the metadata field '${field}' is not valid JSON.`);
-  }
-}
-
 export function loadFewShot(checkpointPath: string, basePath: string): FewShotClassifier {
   const { tensors, metadata } = readSafetensors(checkpointPath);
   if (metadata.format !== FEWSHOT_FORMAT) {
     throw badInput(`${checkpointPath} is not a few-shot classifier (format '${metadata.format ?? 'none'}', expected '${FEWSHOT_FORMAT}').`);
   }
-  const labels = parseJson<string[]>(checkpointPath, 'labels', metadata.labels);
-  const config = trainConfigSchema.parse(parseJson(checkpointPath, 'config', metadata.config));
-  const recipe: FewShotRecipe = { ...DEFAULT_RECIPE, ...RECIPE_BEFORE_FIELDS, ...parseJson<Partial<FewShotRecipe>>(checkpointPath, 'recipe', metadata.recipe) };
+  const labels = parseMetaJson<string[]>(checkpointPath, 'labels', metadata.labels);
+  const config = trainConfigSchema.parse(parseMetaJson(checkpointPath, 'config', metadata.config));
+  const recipe: FewShotRecipe = { ...DEFAULT_RECIPE, ...RECIPE_BEFORE_FIELDS, ...parseMetaJson<Partial<FewShotRecipe>>(checkpointPath, 'recipe', metadata.recipe) };
   const byName = new Map(tensors.map((t) => [t.name, t.data]));
   const glove = loadGlove(basePath);
   const rows = byName.get('words.rows');

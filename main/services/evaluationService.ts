@@ -8,7 +8,7 @@ import { classificationMetrics } from '../../common/classificationMetrics';
 import { evalReportSchema, type EvalReport, type GenerationMetrics } from '../../common/evaluation';
 import type { ModelRef } from '../../common/protocol';
 import { badInput } from '../../common/result';
-import { readCrossValidation } from '../trainer/fewshot/checkpoint';
+import { readCrossValidation } from '../trainer/fewshot/checkpointMeta';
 import type { DatasetService } from './datasetService';
 import type { EventBus } from './eventBus';
 import type { InferenceService } from './inferenceService';
@@ -45,35 +45,30 @@ export class EvaluationService {
     const dataset = this.deps.datasets.get(datasetId ?? run.datasetId);
     const held = this.deps.datasets.loadEvalExamples(dataset.id);
     const crossValidated = dataset.id === run.datasetId && held.split !== 'test' ? this.crossValidation(runId) : null; // its other rows were trained on
+    if (!crossValidated) {
+      if (held.task !== run.task) {
+        throw badInput(`Dataset ${dataset.name} is for ${held.task === 'classify' ? 'classification' : 'text generation'}, but run ${runId} was trained for ${run.task === 'classify' ? 'classification' : 'text generation'}.`);
+      }
+      if (!held.examples.length) throw badInput(`Dataset ${dataset.name} has no rows to evaluate on.`);
+    }
+    const progress = (fraction: number, message: string) => this.deps.events.emit('runs.onDidEvalProgress', { runId, fraction, message });
+    const base = { id: `ev-${randomBytes(4).toString('hex')}`, runId, createdAt: new Date().toISOString(), task: run.task };
+    const from = { datasetId: dataset.id, datasetName: dataset.name };
+    let report: EvalReport;
     if (crossValidated) {
       const { folds, texts, labels, probs } = crossValidated;
-      const report: EvalReport = {
-        id: `ev-${randomBytes(4).toString('hex')}`,
-        runId,
-        createdAt: new Date().toISOString(),
-        source: { datasetId: dataset.id, datasetName: dataset.name, split: 'cross-validation', folds },
-        task: run.task,
-        classification: classificationMetrics(dataset.labels, labels, probs, texts),
-        generation: null,
-      };
-      this.insert.run(report.id, runId, report.createdAt, JSON.stringify(report));
-      this.deps.events.emit('runs.onDidEvalProgress', { runId, fraction: 1, message: `Cross-validated on ${texts.length} rows (${folds} folds).` });
-      return report;
+      report = { ...base, source: { ...from, split: 'cross-validation', folds }, classification: classificationMetrics(dataset.labels, labels, probs, texts), generation: null };
+    } else {
+      const tuned = this.deps.models.refFor({ kind: 'run', runId });
+      progress(0, `Evaluating on ${held.examples.length} examples (${held.split} split of ${dataset.name})…`);
+      const source = { ...from, split: held.split };
+      report =
+        run.task === 'classify'
+          ? { ...base, source, classification: await this.classification(runId, dataset.name, tuned, held.examples, progress), generation: null }
+          : { ...base, source, classification: null, generation: await this.generation(runId, tuned, held.examples.map((e) => e.text), progress) };
     }
-    if (held.task !== run.task) {
-      throw badInput(`Dataset ${dataset.name} is for ${held.task === 'classify' ? 'classification' : 'text generation'}, but run ${runId} was trained for ${run.task === 'classify' ? 'classification' : 'text generation'}.`);
-    }
-    if (!held.examples.length) throw badInput(`Dataset ${dataset.name} has no rows to evaluate on.`);
-    const tuned = this.deps.models.refFor({ kind: 'run', runId });
-    const progress = (fraction: number, message: string) => this.deps.events.emit('runs.onDidEvalProgress', { runId, fraction, message });
-    progress(0, `Evaluating on ${held.examples.length} examples (${held.split} split of ${dataset.name})…`);
-    const base = { id: `ev-${randomBytes(4).toString('hex')}`, runId, createdAt: new Date().toISOString(), source: { datasetId: dataset.id, datasetName: dataset.name, split: held.split }, task: run.task };
-    const report: EvalReport =
-      run.task === 'classify'
-        ? { ...base, classification: await this.classification(runId, dataset.name, tuned, held.examples, progress), generation: null }
-        : { ...base, classification: null, generation: await this.generation(runId, tuned, held.examples.map((e) => e.text), progress) };
     this.insert.run(report.id, runId, report.createdAt, JSON.stringify(report));
-    progress(1, 'Evaluation finished.');
+    progress(1, crossValidated ? `Cross-validated on ${crossValidated.texts.length} rows (${crossValidated.folds} folds).` : 'Evaluation finished.');
     return report;
   }
 

@@ -44,10 +44,9 @@ const backward: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
   const rows = sizeOf(x.shape) / C;
   const onHeap: OnHeap | undefined = C % 4 === 0 ? ([pdy, px, pg], [pdx, pdg, pdb], k) => k.layerNormGrad(pdy, px, pg, pdx, pdg, pdb, rows, C, eps) : undefined;
   return compute(backend, [dy, x, gain], [x.shape, [C], [C]], ([dyv, xv, g], [dx, dg, db]) => {
-    const N = rows;
     const dgAcc = new Float64Array(C); // accumulators apart from the float32 outputs: fewer conversions
     const dbAcc = new Float64Array(C);
-    for (let r = 0; r < N; r++) {
+    for (let r = 0; r < rows; r++) {
       const o = r * C;
       const [mean, rstd] = rowStats(xv as Float32Array, r, C, eps);
       let sumG = 0;

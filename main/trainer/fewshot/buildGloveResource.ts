@@ -62,11 +62,11 @@ function readWink(dir: string, rows: number): Source {
   return { words, values, kind: 'wink' };
 }
 
-function licenceText(source: Source, sourceDir: string): string {
-  const [license, acknowledgement] = source.kind === 'wink' ? ['LICENSE', 'ACKNOWLEDGEMENT.md'] : ['wink-LICENSE', 'wink-ACKNOWLEDGEMENT.md'];
+/** LICENSE.md for `count` (formatted) words read from `sourceDir`, which holds the wink licence files under `kind`'s names. */
+function licenceText(kind: Source['kind'], sourceDir: string, count: string): string {
+  const [license, acknowledgement] = kind === 'wink' ? ['LICENSE', 'ACKNOWLEDGEMENT.md'] : ['wink-LICENSE', 'wink-ACKNOWLEDGEMENT.md'];
   const wink = readFileSync(join(sourceDir, license), 'utf8').trim();
   const ack = readFileSync(join(sourceDir, acknowledgement), 'utf8').trim();
-  const count = (source.values.length / DIMS).toLocaleString('en-US');
   return [
     `# GloVe 6B 100d (top ${count} words) — licence and notice`,
     '',
@@ -122,7 +122,7 @@ export function buildGloveResource(sourceDir: string, outDir: string, rows = SHI
     [GLOVE_FILES.vectors, half],
     [GLOVE_FILES.vocab, vocab.join('\n') + '\n'],
     [GLOVE_FILES.model, JSON.stringify(model, null, 2) + '\n'],
-    ['LICENSE.md', licenceText({ ...source, values }, sourceDir)],
+    ['LICENSE.md', licenceText(source.kind, sourceDir, count)],
   ];
   for (const [name, content] of files) writeFileSync(join(outDir, name), content);
   return { rows: vocab.length, dims: DIMS, maxError, files: files.map(([name, c]) => ({ name, bytes: typeof c === 'string' ? Buffer.byteLength(c) : c.byteLength })) };

@@ -36,20 +36,32 @@ function bagOf(textRows: readonly number[], glove: GloveVectors, pooling: Poolin
   return { rows, weights: rows.map((r) => counts.get(r)! / total) };
 }
 
-/** 1, or 2 when the recipe pools its function words (the most frequent ones) apart from the rest. */
-export function channelCount(recipe: Pick<FewShotRecipe, 'functionWords'>): number {
-  return recipe.functionWords > 0 ? 2 : 1;
+type ChannelRecipe = Pick<FewShotRecipe, 'functionWords' | 'functionScale' | 'leadWords' | 'leadScale'>;
+
+/**
+ * Each channel's weight in the head's input, in channel order: [function words, content words] when the recipe
+ * pools its most frequent words apart (else [all words]), then [the leading words] when it pools those too.
+ */
+export function channelScales(recipe: ChannelRecipe): number[] {
+  const scales = recipe.functionWords > 0 ? [recipe.functionScale, 1] : [1];
+  return recipe.leadWords > 0 ? [...scales, recipe.leadScale] : scales;
+}
+
+export function channelCount(recipe: ChannelRecipe): number {
+  return channelScales(recipe).length;
 }
 
 /**
- * A text as one bag per channel: all its words, or [function words, content words] split at frequency rank
- * recipe.functionWords. Each bag's weights sum to 1 unless it is empty.
+ * A text as one bag per channel (channelScales' order): all its words, or function words and content words split at
+ * frequency rank recipe.functionWords; then its first recipe.leadWords known words (a question's "how", "who"…).
+ * Each bag's weights sum to 1 unless it is empty.
  */
-export function channelBags(text: string, glove: GloveVectors, recipe: Pick<FewShotRecipe, 'pooling' | 'functionWords'>): WordBag[] {
+export function channelBags(text: string, glove: GloveVectors, recipe: Pick<FewShotRecipe, 'pooling' | 'functionWords' | 'leadWords'>): WordBag[] {
   const rows = tokenRows(tokenize(text), glove.index);
-  if (channelCount(recipe) === 1) return [bagOf(rows, glove, recipe.pooling)];
   const cut = recipe.functionWords;
-  return [bagOf(rows.filter((r) => r < cut), glove, recipe.pooling), bagOf(rows.filter((r) => r >= cut), glove, recipe.pooling)];
+  const bags = cut > 0 ? [bagOf(rows.filter((r) => r < cut), glove, recipe.pooling), bagOf(rows.filter((r) => r >= cut), glove, recipe.pooling)] : [bagOf(rows, glove, recipe.pooling)];
+  if (recipe.leadWords > 0) bags.push(bagOf(rows.slice(0, recipe.leadWords), glove, recipe.pooling));
+  return bags;
 }
 
 /** Pooled vectors of texts given as channel bags: texts × (channels · dims), channel c in columns c·dims onwards. */

@@ -1,5 +1,5 @@
 // The trainable parts of a few-shot classifier, as tfjs variables, and its forward pass, per channel (all words, or
-// function words and content words apart; encoder.ts):
+// function words and content words apart, and the leading words; encoder.ts):
 //   pooled GloVe vector p (d = 100) → + Σ bag weight × word delta → − common component → unit length × channel scale
 // then, over the channels side by side (width D = channels · d): x → adapter u = x + f(x) → h = √d · x (and/or u
 // rescaled to the same length) → logits = h·W + b (C classes).
@@ -7,7 +7,7 @@
 // word; head 101·C.
 import * as tf from '../tfjs';
 import type { NamedArray } from '../safetensors';
-import { channelCount, type WordBag } from './encoder';
+import { channelScales, type WordBag } from './encoder';
 import type { FewShotRecipe } from './recipe';
 
 export interface FewShotSpec {
@@ -32,7 +32,7 @@ export class FewShotModel {
   readonly weights = new Map<string, tf.Variable>();
   private readonly deltaColumn: Map<number, number>;
   private readonly component: tf.Tensor2D | null;
-  /** Weight of each channel in x: [function words, content words] or [all words]. */
+  /** Weight of each channel in x (encoder.channelScales). */
   private readonly channelScales: number[];
   /** Width of x: channels × dims. */
   readonly width: number;
@@ -45,7 +45,7 @@ export class FewShotModel {
   ) {
     const { dims: d, recipe } = spec;
     const c = spec.labels.length;
-    this.channelScales = channelCount(recipe) === 2 ? [recipe.functionScale, 1] : [1];
+    this.channelScales = channelScales(recipe);
     const w = (this.width = d * this.channelScales.length);
     const id = ++instances;
     const add = (name: string, shape: number[], init: () => tf.Tensor) => {

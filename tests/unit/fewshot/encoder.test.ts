@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { channelBags, poolBags, poolChannels, wordBag } from '../../../main/trainer/fewshot/encoder';
+import { channelBags, channelScales, poolBags, poolChannels, wordBag } from '../../../main/trainer/fewshot/encoder';
 import { loadGlove } from '../../../main/trainer/fewshot/glove';
 import { tokenize } from '../../../main/trainer/fewshot/tokenize';
 
@@ -46,13 +46,26 @@ describe.skipIf(!existsSync(BASE))('GloVe pooling', () => {
   });
 
   it('pools the most frequent words apart from the rest, each channel a mean of its own words', () => {
-    const recipe = { pooling: 'mean' as const, functionWords: 30 };
+    const recipe = { pooling: 'mean' as const, functionWords: 30, leadWords: 0 };
     const [fn, content] = channelBags('It is the tiger, he said.', glove, recipe);
     expect(fn.rows.map((r) => glove.words[r]).sort()).toEqual([',', '.', 'he', 'is', 'it', 'said', 'the']);
     expect(content.rows.map((r) => glove.words[r])).toEqual(['tiger']);
     const pooled = poolChannels([[fn, content]], glove);
     expect(pooled.length).toBe(200);
     expect(Array.from(pooled.slice(100))).toEqual(Array.from(glove.vectors.slice(content.rows[0] * 100, content.rows[0] * 100 + 100)));
-    expect(channelBags('It is the tiger, he said.', glove, { pooling: 'mean', functionWords: 0 })).toHaveLength(1);
+    expect(channelBags('It is the tiger, he said.', glove, { pooling: 'mean', functionWords: 0, leadWords: 0 })).toHaveLength(1);
+  });
+
+  it("pools a text's first known words in a channel of their own after the others", () => {
+    const words = (bag: { rows: number[] }) => bag.rows.map((r) => glove.words[r]).sort();
+    const bags = channelBags('Qwzxv how many tigers live here?', glove, { pooling: 'mean', functionWords: 30, leadWords: 2 });
+    expect(bags).toHaveLength(3);
+    expect(words(bags[2])).toEqual(['how', 'many']);
+    expect(bags[2].weights).toEqual([0.5, 0.5]);
+    expect(words(bags[1])).toContain('tigers');
+    const alone = channelBags('Who?', glove, { pooling: 'mean', functionWords: 0, leadWords: 1 });
+    expect(alone.map(words)).toEqual([['?', 'who'], ['who']]);
+    expect(channelScales({ functionWords: 30, functionScale: 0.3, leadWords: 1, leadScale: 0.2 })).toEqual([0.3, 1, 0.2]);
+    expect(channelScales({ functionWords: 0, functionScale: 1, leadWords: 0, leadScale: 1 })).toEqual([1]);
   });
 });

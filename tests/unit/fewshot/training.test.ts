@@ -120,13 +120,13 @@ describe.skipIf(!hasData)('few-shot SetFit training on SMS spam (12 examples per
     loaded.dispose();
   });
 
-  it('loads a checkpoint written before the recipe had function-word channels and a head L2 as it was trained', async () => {
-    const recipe = { ...DEFAULT_RECIPE, adapter: 'linear' as const, functionWords: 0, functionScale: 1, headL2: null };
+  it('loads a checkpoint written before the recipe had function-word and leading-word channels and a head L2 as it was trained', async () => {
+    const recipe = { ...DEFAULT_RECIPE, adapter: 'linear' as const, functionWords: 0, functionScale: 1, headL2: null, leadWords: 0, leadScale: 1 };
     const { model: trained } = await trainFewShot({ basePath: BASE, labels: LABELS, train: data.train, validation: [], config: resolveTrainConfig('few-shot', SMALL), recipe });
     const saved = saveFewShot(trained, dir, 1);
     const file = readSafetensors(saved.path);
-    const { functionWords, functionScale, headL2, ...older } = JSON.parse(file.metadata.recipe!) as typeof recipe;
-    expect([functionWords, functionScale, headL2]).toEqual([0, 1, null]);
+    const { functionWords, functionScale, headL2, leadWords, leadScale, ...older } = JSON.parse(file.metadata.recipe!) as typeof recipe;
+    expect([functionWords, functionScale, headL2, leadWords, leadScale]).toEqual([0, 1, null, 0, 1]);
     writeSafetensors(saved.path, file.tensors, { ...file.metadata, recipe: JSON.stringify(older) });
     const loaded = loadFewShot(saved.path, BASE);
     const texts = ['WINNER!! Claim your free prize now, call 0800', 'ok see you at home later'];

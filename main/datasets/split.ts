@@ -1,7 +1,8 @@
 // The train/validation/test split, stored per row. Seeded: each row has a shuffle key from (seed, its source index),
 // and within each label (classification is stratified) the rows with the smallest keys go to validation, the next to
 // test. Held-out totals are round(n × fraction), at least one row from 10 rows up and none below; every class of two
-// or more rows keeps one for training. Works over the staging file: held-out rows are listed in its `held` table.
+// or more rows keeps one for training. A split with no training share (a file imported to evaluate on) holds every
+// row out, however few. Works over the staging file: held-out rows are listed in its `held` table.
 import type Database from 'better-sqlite3';
 import type { SplitRatios } from '../../common/datasetTypes';
 
@@ -24,8 +25,9 @@ export function shuffleKey(seed: number, idx: number): number {
 /** Rows per group for validation and test, in proportion to the group sizes. */
 export function splitQuotas(sizes: number[], ratios: SplitRatios): { validation: number[]; test: number[] } {
   const n = sizes.reduce((a, b) => a + b, 0);
-  const total = (f: number) => (f > 0 && n >= MIN_ROWS_TO_HOLD_OUT ? Math.max(1, Math.round(n * f)) : 0);
-  const room = sizes.map((s) => (s >= 2 ? s - 1 : s)); // a class of 2+ keeps one row for training
+  const forTraining = ratios.train > 0;
+  const total = (f: number) => (f > 0 && (n >= MIN_ROWS_TO_HOLD_OUT || !forTraining) ? Math.max(1, Math.round(n * f)) : 0);
+  const room = sizes.map((s) => (forTraining && s >= 2 ? s - 1 : s)); // a class of 2+ keeps one row for training
   const validation = proportional(sizes, Math.min(total(ratios.validation), sum(room)), room);
   const left = room.map((r, i) => r - validation[i]);
   const test = proportional(sizes, Math.min(total(ratios.test), sum(left)), left);

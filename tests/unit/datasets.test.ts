@@ -235,6 +235,15 @@ describe('the split', () => {
     expect(nine.splits).toEqual({ train: 9, validation: 0, test: 0 });
     expect(ten.splits).toEqual({ train: 9, validation: 1, test: 0 });
   });
+
+  it('holds every row out when the split gives training nothing (a file to evaluate on), classes of one row too', async () => {
+    const all = { train: 0, validation: 0, test: 1 };
+    const rows = [...repeat(6, (i) => `text a${i},a`), ...repeat(3, (i) => `text b${i},b`), 'text c0,c'];
+    const ds = await service.importFile(write('eval.csv', lines('text,label', ...rows)), { split: all });
+    expect(ds.splits).toEqual({ train: 0, validation: 0, test: 10 });
+    const few = await service.importFile(write('few.csv', lines('text,label', 'x one,a', 'x two,b', 'x three,b')), { split: all });
+    expect(few.splits).toEqual({ train: 0, validation: 0, test: 3 });
+  });
 });
 
 describe('rejecting a bad file leaves nothing behind', () => {

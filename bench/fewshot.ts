@@ -1,7 +1,9 @@
 // Few-shot benchmark: the setfit recipe against the linear probe (method 'head' on the same frozen pooled GloVe
 // vectors), k examples per class drawn from each dataset's training side, several seeds, on SST-2 (GLUE dev = the
 // labelled test.tsv), AG News (train: dev.tsv sample, test: test.tsv), TREC-6 (train_5500 / TREC_10) and SMS spam
-// (stratified 80/20 split, seed 0). Evaluation sets are capped (stratified, fixed) to keep the run short.
+// (stratified 80/20 split, seed 0). Evaluation sets are capped (stratified, fixed) to keep the run short. Beside
+// them, on the same samples, the independent probe (independentProbe.ts): scikit-learn's default logistic regression
+// on the plain mean of the shared data's GloVe vectors, the baseline an outside check would compute.
 // Usage: npm run bench:fewshot [-- --json --k 8,64 --seeds 5 --first-seed 0 --datasets sst2,agnews,trec,sms --backend wasm
 //        --eval-cap 2000 --set key=value ... --recipe key=value ... --probe-set key=value ...]
 import { existsSync, readFileSync } from 'node:fs';
@@ -11,6 +13,7 @@ import { parseSetArgs, resolveTrainConfig, type BackendName, type Overrides } fr
 import { selectBackend } from '../main/trainer/backend';
 import { DEFAULT_RECIPE, recommendFewShotConfig, trainFewShot, type FewShotRecipe } from '../main/trainer/fewshot';
 import { rngFor, shuffle } from '../main/trainer/rng';
+import { fitLogistic, meanVectors, predictLogistic, readSharedGlove, type RawGlove } from './independentProbe';
 
 interface Example { text: string; label: number }
 interface Dataset { name: string; labels: string[]; train: Example[]; test: Example[]; note: string }
@@ -140,17 +143,30 @@ async function runOnce(ds: Dataset, train: Example[], test: Example[], method: '
   return { accuracy: m.accuracy, macroF1: m.macroF1, seconds, steps: config.steps };
 }
 
+/** The independent probe on `train`, scored on `test` (whose mean vectors are given). */
+function runIndependent(ds: Dataset, raw: RawGlove, train: Example[], test: Example[], testX: Float64Array): RunScore {
+  const started = performance.now();
+  const model = fitLogistic(meanVectors(train.map((e) => e.text), raw), train.map((e) => e.label), raw.dims, ds.labels.length);
+  const seconds = (performance.now() - started) / 1000;
+  const oneHot = predictLogistic(model, testX).map((c) => ds.labels.map((_, k) => (k === c ? 1 : 0)));
+  const m = classificationMetrics(ds.labels, test.map((e) => e.label), oneHot, test.map((e) => e.text));
+  return { accuracy: m.accuracy, macroF1: m.macroF1, seconds, steps: 0 };
+}
+
 async function main(): Promise<void> {
   if (!existsSync(join(DATA, 'classify'))) throw new Error(`${DATA}/classify is absent: the benchmark needs the shared data sets.`);
   const chosen = await selectBackend(BACKEND);
   progress(`backend: ${chosen.device}; k = ${KS.join(', ')}; ${SEEDS} seeds; evaluation capped at ${EVAL_CAP} examples (stratified, fixed)`);
+  const raw = readSharedGlove(join(DATA, 'embeddings/glove-6b-100d'));
+  if (!raw) progress(`${DATA}/embeddings/glove-6b-100d is absent: no independent probe column.`);
   const results: Record<string, unknown>[] = [];
   const table: string[] = [];
   for (const name of DATASETS) {
     const ds = loadDataset(name);
     const test = capStratified(ds.test, ds.labels.length, EVAL_CAP);
+    const testX = raw ? meanVectors(test.map((e) => e.text), raw) : null;
     for (const k of KS) {
-      const scores: Record<'head' | 'setfit', RunScore[]> = { head: [], setfit: [] };
+      const scores: Record<'head' | 'setfit' | 'independent', RunScore[]> = { head: [], setfit: [], independent: [] };
       for (let seed = FIRST_SEED; seed < FIRST_SEED + SEEDS; seed++) {
         const train = sampleK(ds.train, ds.labels.length, k, seed);
         for (const method of METHODS) {
@@ -158,27 +174,33 @@ async function main(): Promise<void> {
           scores[method].push(s);
           progress(`${ds.name} k=${k} seed=${seed} ${method}: acc ${(100 * s.accuracy).toFixed(1)} F1 ${(100 * s.macroF1).toFixed(1)} (${s.steps} steps, ${s.seconds.toFixed(1)} s)`);
         }
+        if (raw && testX) scores.independent.push(runIndependent(ds, raw, train, test, testX));
       }
-      const summary = (m: 'head' | 'setfit') => ({
+      const summary = (m: 'head' | 'setfit' | 'independent') => ({
         accuracy: meanStd(scores[m].map((s) => s.accuracy)),
         macroF1: meanStd(scores[m].map((s) => s.macroF1)),
         seconds: meanStd(scores[m].map((s) => s.seconds)),
       });
       const head = summary('head');
       const setfit = summary('setfit');
+      const independent = raw ? summary('independent') : null;
       const delta = setfit.accuracy.mean - head.accuracy.mean;
-      results.push({ dataset: ds.name, k, evalExamples: test.length, note: ds.note, probe: head, setfit, deltaAccuracy: delta });
-      table.push(`| ${ds.name} | ${k} | ${test.length} | ${pct(head.accuracy)} | ${pct(setfit.accuracy)} | ${(100 * delta).toFixed(1)} | ${pct(head.macroF1)} | ${pct(setfit.macroF1)} | ${setfit.seconds.mean.toFixed(1)} |`);
+      const deltaIndependent = independent ? setfit.accuracy.mean - independent.accuracy.mean : null;
+      results.push({ dataset: ds.name, k, evalExamples: test.length, note: ds.note, probe: head, setfit, independentProbe: independent, deltaAccuracy: delta, deltaIndependent });
+      const ind = independent ? `${pct(independent.accuracy)} | ${(100 * deltaIndependent!).toFixed(1)}` : '– | –';
+      table.push(`| ${ds.name} | ${k} | ${test.length} | ${pct(head.accuracy)} | ${pct(setfit.accuracy)} | ${(100 * delta).toFixed(1)} | ${ind} | ${pct(head.macroF1)} | ${pct(setfit.macroF1)} | ${setfit.seconds.mean.toFixed(1)} |`);
     }
   }
   const print = (s: string) => process.stdout.write(`${s}\n`);
   print(`Few-shot benchmark (${chosen.device}); accuracy and macro-F1 in %, mean ± std over ${SEEDS} seeds; evaluation sets capped at ${EVAL_CAP} (stratified, fixed).`);
-  print('| data set | k | eval n | probe acc | setfit acc | Δ acc | probe F1 | setfit F1 | setfit s |');
-  print('|---|---|---|---|---|---|---|---|---|');
+  print('| data set | k | eval n | probe acc | setfit acc | Δ acc | indep. probe acc | Δ vs indep. | probe F1 | setfit F1 | setfit s |');
+  print('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const row of table) print(row);
   for (const k of KS) {
     const deltas = results.filter((r) => r.k === k).map((r) => r.deltaAccuracy as number);
     print(`k = ${k}: mean Δ accuracy over ${deltas.length} data sets = ${(100 * meanStd(deltas).mean).toFixed(1)} points`);
+    const vsIndependent = results.filter((r) => r.k === k && r.deltaIndependent !== null).map((r) => r.deltaIndependent as number);
+    if (vsIndependent.length) print(`k = ${k}: mean Δ accuracy over the independent probe (sklearn-default logistic regression on mean shared GloVe) = ${(100 * meanStd(vsIndependent).mean).toFixed(1)} points`);
   }
   if (flag('json')) print(JSON.stringify({ backend: chosen.device, seeds: SEEDS, evalCap: EVAL_CAP, recipe: { ...DEFAULT_RECIPE, ...parseRecipe(options('recipe')) }, results }));
 }

@@ -25,7 +25,7 @@ export interface GloveBuildResult {
   files: { name: string; bytes: number }[];
 }
 
-interface Source {
+export interface Source {
   words: string[];
   /** rows × DIMS */
   values: Float32Array;
@@ -33,7 +33,7 @@ interface Source {
 }
 
 /** The shared folder's 20,000 rows. */
-function readShared(dir: string): Source {
+export function readShared(dir: string): Source {
   const words = readFileSync(join(dir, 'vocab_top20k.txt'), 'utf8').split('\n');
   if (words[words.length - 1] === '') words.pop();
   const parts = SHARED_PARTS.map((name) => readFileSync(join(dir, name)));

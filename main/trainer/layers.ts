@@ -2,7 +2,7 @@
 // into attention heads and seeded dropout. On the wasm and cpu backends they run as fused kernels (kernels/fusedOps.ts);
 // elsewhere they are written from primitive ops whose gradients every backend has. Shapes: B batch, T tokens, C width.
 import * as tf from './tfjs';
-import { fusedBiasAdd, fusedEmbedding, fusedGelu, fusedLayerNorm, fusedSplitHeads } from './kernels/fusedOps';
+import { fusedBagSum, fusedBiasAdd, fusedEmbedding, fusedGelu, fusedLayerNorm, fusedSplitHeads } from './kernels/fusedOps';
 import type { Rng } from './rng';
 
 const LAYER_NORM_EPS = 1e-5;
@@ -45,6 +45,17 @@ export function dense(x: tf.Tensor2D, weight: tf.Tensor2D, bias: tf.Tensor1D): t
 /** Rows of `table` by token id.  table (V, C), ids (N) int32 → (N, C) */
 export function embedding(table: tf.Tensor2D, ids: tf.Tensor1D): tf.Tensor2D {
   return (fusedEmbedding(table, ids) ?? tf.matMul(oneHotFloat(ids, table.shape[0]), table)) as tf.Tensor2D;
+}
+
+/** Weighted sums of rows of `table`, one per bag.  table (V, C), ids (N, K) int32, weights (N, K) → (N, C) */
+export function bagSum(table: tf.Tensor2D, ids: tf.Tensor2D, weights: tf.Tensor2D): tf.Tensor2D {
+  return (fusedBagSum(table, ids, weights) ?? bagSumFromOps(table, ids, weights)) as tf.Tensor2D;
+}
+
+export function bagSumFromOps(table: tf.Tensor2D, ids: tf.Tensor2D, weights: tf.Tensor2D): tf.Tensor2D {
+  const [n, k] = ids.shape;
+  const rows = tf.gather(table, tf.reshape(ids, [n * k])); // its gradient is a scatter-add (UnsortedSegmentSum)
+  return tf.sum(tf.mul(tf.reshape(rows, [n, k, table.shape[1]]), tf.expandDims(weights, 2)), 1) as tf.Tensor2D;
 }
 
 /**

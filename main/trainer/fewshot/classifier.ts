@@ -4,7 +4,7 @@ import * as tf from '../tfjs';
 import type { TrainConfig } from '../../../common/config';
 import { channelBags, poolChannels } from './encoder';
 import type { GloveVectors } from './glove';
-import type { FewShotModel } from './model';
+import { bagTensors, type FewShotModel } from './model';
 
 const CHUNK = 512;
 
@@ -38,10 +38,10 @@ export class GloveFewShotClassifier implements FewShotClassifier {
     for (let i = 0; i < texts.length; i += CHUNK) {
       const bags = texts.slice(i, i + CHUNK).map((t) => channelBags(t, this.glove, this.model.spec.recipe));
       const pooled = tf.tensor2d(poolChannels(bags, this.glove), [bags.length, this.model.width]);
-      const bagMatrix = this.model.bagMatrix(bags);
-      const probs = this.model.probabilities(pooled, bagMatrix);
+      const deltaBags = this.model.deltaBags(bags);
+      const probs = this.model.probabilities(pooled, deltaBags);
       out.push(...(probs.arraySync() as number[][]));
-      tf.dispose([pooled, probs, ...(bagMatrix ?? [])]);
+      tf.dispose([pooled, probs, ...bagTensors(deltaBags)]);
     }
     return out;
   }

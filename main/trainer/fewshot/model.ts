@@ -6,9 +6,21 @@
 // Parameter counts for d = 100, one channel: linear adapter 10,000; MLP (hidden 256) 51,456; word deltas 100 per
 // word; head 101·C.
 import * as tf from '../tfjs';
+import { bagSum } from '../layers';
 import type { NamedArray } from '../safetensors';
 import { channelScales, type WordBag } from './encoder';
 import type { FewShotRecipe } from './recipe';
+
+/** One channel's words with deltas, per text: columns of words.delta (int32, N × L) and their bag weights (N × L). */
+export interface DeltaBags {
+  columns: tf.Tensor2D;
+  weights: tf.Tensor2D;
+}
+
+/** The tensors of `bags`, to dispose. */
+export function bagTensors(bags: readonly DeltaBags[] | null): tf.Tensor[] {
+  return (bags ?? []).flatMap((b) => [b.columns, b.weights]);
+}
 
 export interface FewShotSpec {
   labels: string[];
@@ -85,31 +97,38 @@ export class FewShotModel {
   }
 
   /**
-   * Per channel, the N × |deltaRows| matrix of bag weights over the words with deltas; null when there are none.
-   * `texts` holds each text's channel bags (encoder.channelBags).
+   * Per channel, each text's words that have a delta as (delta column, bag weight) pairs, padded with weight 0 to the
+   * channel's longest text; null when no word has a delta. `texts` holds each text's channel bags
+   * (encoder.channelBags). Work and memory grow with the texts' lengths, not with the number of words with deltas.
    */
-  bagMatrix(texts: readonly WordBag[][]): tf.Tensor2D[] | null {
-    const cols = this.spec.deltaRows.length;
-    if (cols === 0) return null;
+  deltaBags(texts: readonly WordBag[][]): DeltaBags[] | null {
+    if (this.spec.deltaRows.length === 0) return null;
     return this.channelScales.map((_, c) => {
-      const m = new Float32Array(texts.length * cols);
-      texts.forEach((bags, n) => {
-        const bag = bags[c];
-        bag.rows.forEach((row, k) => {
-          const col = this.deltaColumn.get(row);
-          if (col !== undefined) m[n * cols + col] += bag.weights[k];
-        });
-      });
-      return tf.tensor2d(m, [texts.length, cols]);
+      const entries = texts.map((bags) => bags[c].rows.flatMap((row, k) => (this.deltaColumn.has(row) ? [[this.deltaColumn.get(row)!, bags[c].weights[k]]] : [])));
+      const width = entries.reduce((m, e) => Math.max(m, e.length), 1);
+      const columns = new Int32Array(texts.length * width);
+      const weights = new Float32Array(texts.length * width);
+      entries.forEach((e, n) =>
+        e.forEach(([col, w], k) => {
+          columns[n * width + k] = col;
+          weights[n * width + k] = w;
+        }),
+      );
+      return { columns: tf.tensor2d(columns, [texts.length, width], 'int32'), weights: tf.tensor2d(weights, [texts.length, width]) };
     });
   }
 
+  /** Σ bag weight × word delta per text (N × d). */
+  private deltaSum(bags: DeltaBags): tf.Tensor2D {
+    return bagSum(this.weights.get('words.delta') as tf.Tensor2D, bags.columns, bags.weights);
+  }
+
   /** x (N × width): each channel's pooled vector plus its word deltas, unit length, times the channel's scale. */
-  features(pooled: tf.Tensor2D, bags: tf.Tensor2D[] | null): tf.Tensor2D {
+  features(pooled: tf.Tensor2D, bags: DeltaBags[] | null): tf.Tensor2D {
     const d = this.spec.dims;
     const channels = this.channelScales.map((scale, c) => {
       let x = this.channelScales.length === 1 ? pooled : tf.slice(pooled, [0, c * d], [-1, d]);
-      if (bags) x = tf.add(x, tf.matMul(bags[c], this.weights.get('words.delta')!));
+      if (bags) x = tf.add(x, this.deltaSum(bags[c]));
       if (this.component) x = tf.sub(x, tf.matMul(tf.matMul(x, this.component), this.component, false, true));
       return scale === 1 ? unit(x) : (tf.mul(unit(x), scale) as tf.Tensor2D);
     });
@@ -143,8 +162,8 @@ export class FewShotModel {
     return tf.add(tf.matMul(h, this.weights.get('head.W')!), this.weights.get('head.b')!);
   }
 
-  /** Class probabilities (N × C) for pooled vectors and bag matrices; returns a new tensor. */
-  probabilities(pooled: tf.Tensor2D, bags: tf.Tensor2D[] | null): tf.Tensor2D {
+  /** Class probabilities (N × C) for pooled vectors and delta bags; returns a new tensor. */
+  probabilities(pooled: tf.Tensor2D, bags: DeltaBags[] | null): tf.Tensor2D {
     return tf.tidy(() => tf.softmax(this.logits(this.headInput(this.features(pooled, bags)))));
   }
 

@@ -1,7 +1,7 @@
 // One optimiser step of each stage, and the head's validation metrics. Every function disposes what it makes except
 // the loss scalar it returns.
 import * as tf from '../tfjs';
-import { unit, type FewShotModel } from './model';
+import { unit, type DeltaBags, type FewShotModel } from './model';
 import type { Pair } from './pairs';
 
 export interface HeadData {
@@ -40,7 +40,7 @@ export function contrastiveStep(
   model: FewShotModel,
   optimizer: tf.Optimizer,
   pooled: tf.Tensor2D,
-  bags: tf.Tensor2D[] | null,
+  bags: DeltaBags[] | null,
   pairs: readonly Pair[],
   lr: number,
   weightDecay: number,
@@ -49,7 +49,7 @@ export function contrastiveStep(
   const b = tf.tensor1d(pairs.map((p) => p.b), 'int32');
   const target = tf.tensor1d(pairs.map((p) => p.target));
   const vars = model.encoderVariables();
-  const encode = (idx: tf.Tensor1D) => model.adapt(model.features(tf.gather(pooled, idx), bags ? bags.map((m) => tf.gather(m, idx)) : null));
+  const encode = (idx: tf.Tensor1D) => model.adapt(model.features(tf.gather(pooled, idx), bags ? bags.map((m) => ({ columns: tf.gather(m.columns, idx), weights: tf.gather(m.weights, idx) })) : null));
   const loss = apply(optimizer, lr, () => tf.mean(tf.square(tf.sub(cosine(encode(a), encode(b)), target))) as tf.Scalar, vars);
   decay(vars, lr, weightDecay);
   tf.dispose([a, b, target]);

@@ -13,7 +13,7 @@ import { rngFor } from '../rng';
 import { GloveFewShotClassifier, type FewShotClassifier } from './classifier';
 import { channelBags, channelCount, poolChannels, principalDirection } from './encoder';
 import { loadGlove } from './glove';
-import { FewShotModel } from './model';
+import { bagTensors, FewShotModel, type DeltaBags } from './model';
 import { drawPairs, type Pair } from './pairs';
 import { recipeFor, type FewShotRecipe } from './recipe';
 import { contrastiveStep, evaluateHead, headStep, oneHot, type HeadData } from './steps';
@@ -76,8 +76,8 @@ export async function trainFewShot(o: FewShotTrainOptions): Promise<FewShotTrain
   const model = new FewShotModel({ labels, dims: d, recipe, component, deltaRows }, config.seed);
   const classifier = new GloveFewShotClassifier(glove, model, config);
   const pooledT = tf.tensor2d(trainPooled, [o.train.length, width]);
-  const bagsT = model.bagMatrix(trainBags);
-  const held: tf.Tensor[] = [pooledT, ...(bagsT ?? [])];
+  const bagsT = model.deltaBags(trainBags);
+  const held: tf.Tensor[] = [pooledT, ...bagTensors(bagsT)];
   let head: HeadData | null = null;
   let valHead: HeadData | null = null;
   const optimizers: tf.Optimizer[] = [];
@@ -128,9 +128,9 @@ export async function trainFewShot(o: FewShotTrainOptions): Promise<FewShotTrain
           head = headData(model, pooledT, bagsT, trainLabels);
           if (validation.length > 0) {
             const vp = tf.tensor2d(valPooled, [validation.length, width]);
-            const vb = model.bagMatrix(valBags);
+            const vb = model.deltaBags(valBags);
             valHead = headData(model, vp, vb, validation.map((e) => e.label));
-            tf.dispose([vp, ...(vb ?? [])]);
+            tf.dispose([vp, ...bagTensors(vb)]);
           }
           for (const done of optimizers.splice(0)) done.dispose(); // stage 1's Adam moments
           optimizers.push(tf.train.adam(headSchedule.learningRate));
@@ -164,7 +164,7 @@ export async function trainFewShot(o: FewShotTrainOptions): Promise<FewShotTrain
 }
 
 /** The head's fixed inputs: adapted, rescaled vectors and one-hot labels. */
-function headData(model: FewShotModel, pooled: tf.Tensor2D, bags: tf.Tensor2D[] | null, labels: number[]): HeadData {
+function headData(model: FewShotModel, pooled: tf.Tensor2D, bags: DeltaBags[] | null, labels: number[]): HeadData {
   return {
     inputs: tf.tidy(() => model.headInput(model.features(pooled, bags))),
     labels: oneHot(labels, model.spec.labels.length),

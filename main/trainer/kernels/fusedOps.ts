@@ -5,7 +5,7 @@
 // kernel for their backward pass only (tf.customGrad); the others are kernels with registered gradients.
 import { add, customGrad, engine, getBackend, getKernel, mul, registerGradient, registerKernel, reshape, sigmoid, type GradSaveFunc, type Tensor } from '../tfjs';
 import { SPLIT_HEADS, headsKernels, splitHeadsGradient } from './headsKernels';
-import { EMBEDDING, embeddingGradient, embeddingKernels } from './embeddingKernels';
+import { BAG_SUM, bagSumGradient, EMBEDDING, embeddingGradient, embeddingKernels } from './embeddingKernels';
 import { LAYER_NORM, layerNormGradient, layerNormKernels } from './normKernels';
 import { COLUMN_SUM, GELU_A, GELU_C, GELU_GRAD, pointwiseKernels } from './pointwiseKernels';
 
@@ -29,7 +29,7 @@ export function installFusedKernels(): void {
   for (const k of [...layerNormKernels, ...pointwiseKernels, ...embeddingKernels, ...headsKernels]) {
     if (!getKernel(k.kernelName, k.backendName)) registerKernel(k);
   }
-  for (const g of [layerNormGradient, embeddingGradient, splitHeadsGradient]) registerGradient(g);
+  for (const g of [layerNormGradient, embeddingGradient, bagSumGradient, splitHeadsGradient]) registerGradient(g);
   installed = true;
 }
 
@@ -67,6 +67,8 @@ export function fusedBiasAdd(x: Tensor, bias: Tensor): Tensor | null {
 
 /** Rows of table by id.  table (V, C), ids (N) int32 → (N, C) */
 export const fusedEmbedding = (table: Tensor, ids: Tensor) => run(EMBEDDING, { table, ids });
+/** Σ_k weights[n, k] · table[ids[n, k]].  table (V, C), ids (N, K) int32, weights (N, K) → (N, C) */
+export const fusedBagSum = (table: Tensor, ids: Tensor, weights: Tensor) => run(BAG_SUM, { table, ids, weights });
 
 /** q, kᵀ and v per head from the fused projection.  qkv (B·T, 3C) → (B·H, T, hd), (B·H, hd, T), (B·H, T, hd) */
 export function fusedSplitHeads(qkv: Tensor, batch: number, heads: number): Tensor[] | null {

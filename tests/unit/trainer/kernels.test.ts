@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/trainer/backend';
 import {
+  bagSum,
   dense,
   embedding,
   gelu,
@@ -25,6 +26,8 @@ interface Case {
 }
 
 const IDS = [3, 0, 6, 3, 3, 1, 6, 2, 0]; // repeats: the embedding gradient must add them up
+const BAG_IDS = [3, 3, 0, 6, 1, 3, 2, 0, 0]; // three bags of three; the last entry of the first and third is padding
+const BAG_MASK = [1, 1, 0, 1, 1, 1, 1, 1, 0];
 
 const CASES: Case[] = [
   {
@@ -64,6 +67,17 @@ const CASES: Case[] = [
     shapes: [[7, 4]],
     fused: ([table]) => embedding(table as tf.Tensor2D, tf.tensor1d(IDS, 'int32')),
     reference: ([table]) => tf.matMul(oneHotFloat(tf.tensor1d(IDS, 'int32'), 7), table),
+  },
+  {
+    name: 'bagSum (padding of weight 0, repeated rows within and across bags)',
+    shapes: [[7, 4], [3, 3]],
+    fused: ([table, w]) => bagSum(table as tf.Tensor2D, tf.tensor2d(BAG_IDS, [3, 3], 'int32'), tf.mul(w, tf.tensor2d(BAG_MASK, [3, 3])) as tf.Tensor2D),
+    reference: ([table, w]) => {
+      // bag n's weights over the vocabulary (one-hot rows weighted, summed), then that times the table
+      const weights = tf.reshape(tf.mul(w, tf.tensor2d(BAG_MASK, [3, 3])), [3, 1, 3]);
+      const oneHots = tf.reshape(oneHotFloat(tf.tensor1d(BAG_IDS, 'int32'), 7), [3, 3, 7]);
+      return tf.matMul(tf.reshape(tf.matMul(weights, oneHots), [3, 7]), table);
+    },
   },
   {
     name: 'splitHeads, hd a multiple of 4 (copies in WebAssembly on wasm)', // B 2, T 3, H 2, hd 4

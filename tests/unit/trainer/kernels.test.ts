@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/trainer/backend';
 import {
   bagSum,
+  bagSumFromOps,
   dense,
   embedding,
   gelu,
@@ -130,6 +131,13 @@ describe('fused training kernels', () => {
       expect(tf.memory().numTensors).toBe(before);
     });
   }
+
+  it('bagSumFromOps, the path of backends without the fused kernel, gives the same values and gradients (cpu)', async () => {
+    await selectBackend('cpu');
+    const bagCase = CASES.find((c) => c.name.startsWith('bagSum'))!;
+    const viaOps: Case = { ...bagCase, fused: ([table, w]) => bagSumFromOps(table as tf.Tensor2D, tf.tensor2d(BAG_IDS, [3, 3], 'int32'), tf.mul(w, tf.tensor2d(BAG_MASK, [3, 3])) as tf.Tensor2D) };
+    expectClose(valuesAndGrads(viaOps, viaOps.fused), valuesAndGrads(bagCase, bagCase.reference), 'bagSumFromOps on cpu');
+  });
 
   it('reject a token id outside the vocabulary', async () => {
     await selectBackend('wasm');

@@ -13,7 +13,7 @@ import { parseSetArgs, resolveTrainConfig, type BackendName, type Overrides } fr
 import { selectBackend } from '../main/trainer/backend';
 import { DEFAULT_RECIPE, recommendFewShotConfig, trainFewShot, type FewShotRecipe } from '../main/trainer/fewshot';
 import { rngFor, shuffle } from '../main/trainer/rng';
-import { fitLogistic, meanVectors, predictLogistic, readSharedGlove, type RawGlove } from './independentProbe';
+import { fitSklearnDefault, meanVectors, predictLogistic, readSharedGlove, type RawGlove } from './independentProbe';
 
 interface Example { text: string; label: number }
 interface Dataset { name: string; labels: string[]; train: Example[]; test: Example[]; note: string }
@@ -146,8 +146,9 @@ async function runOnce(ds: Dataset, train: Example[], test: Example[], method: '
 /** The independent probe on `train`, scored on `test` (whose mean vectors are given). */
 function runIndependent(ds: Dataset, raw: RawGlove, train: Example[], test: Example[], testX: Float64Array): RunScore {
   const started = performance.now();
-  const model = fitLogistic(meanVectors(train.map((e) => e.text), raw), train.map((e) => e.label), raw.dims, ds.labels.length);
+  const model = fitSklearnDefault(meanVectors(train.map((e) => e.text), raw), train.map((e) => e.label), raw.dims, ds.labels.length);
   const seconds = (performance.now() - started) / 1000;
+  if (!model.converged) progress(`${ds.name}: the independent probe stopped short of a zero gradient (its score is still reported).`);
   const oneHot = predictLogistic(model, testX).map((c) => ds.labels.map((_, k) => (k === c ? 1 : 0)));
   const m = classificationMetrics(ds.labels, test.map((e) => e.label), oneHot, test.map((e) => e.text));
   return { accuracy: m.accuracy, macroF1: m.macroF1, seconds, steps: 0 };

@@ -1,7 +1,8 @@
 // The linear-probe baseline as an outside check would compute it, independent of Tunebench's encoder and trainer:
 // each text is the plain (unnormalised) mean of the GloVe vectors of its known words, read from the shared data's
-// 20,000 float32 vectors, and the classifier is scikit-learn's default LogisticRegression (multinomial, L2, C = 1:
-// minimise C · Σ cross-entropy + ½ |W|², intercept unpenalised), solved here by L-BFGS. Only the tokeniser is ours.
+// 20,000 float32 vectors, and the classifier is scikit-learn's default LogisticRegression (L2, C = 1: minimise
+// C · Σ cross-entropy + ½ |W|², intercept unpenalised; binary for 2 classes, multinomial above, fitSklearnDefault),
+// solved here by L-BFGS. Only the tokeniser is ours.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readShared } from '../main/trainer/fewshot/buildGloveResource';
@@ -40,6 +41,8 @@ export interface Logistic {
   classes: number;
   /** dims × classes, then classes intercepts */
   theta: Float64Array;
+  /** Whether the gradient's largest entry fell below the tolerance. */
+  converged: boolean;
 }
 
 /** The objective C · Σ cross-entropy + ½ |W|² and its gradient at theta. */
@@ -105,25 +108,36 @@ export function fitLogistic(x: Float64Array, y: readonly number[], dims: number,
       direction.set(gradient.map((v) => -v));
       slope = -dot(gradient, gradient);
     }
-    let step = 1;
-    let next: Float64Array;
-    let evaluated: { value: number; gradient: Float64Array };
-    for (;;) {
-      next = theta.map((v, p) => v + step * direction[p]);
-      evaluated = logisticObjective(x, y, dims, classes, c, next);
-      if (evaluated.value <= value + 1e-4 * step * slope || step < 1e-12) break;
-      step /= 2;
+    let next: Float64Array | null = null;
+    let evaluated: { value: number; gradient: Float64Array } | null = null;
+    for (let step = 1; step >= 1e-12 && !next; step /= 2) {
+      const trial = theta.map((v, p) => v + step * direction[p]);
+      const at = logisticObjective(x, y, dims, classes, c, trial);
+      if (at.value <= value + 1e-4 * step * slope) [next, evaluated] = [trial, at];
+    }
+    if (!next || !evaluated) {
+      if (history.length === 0) break; // not even steepest descent finds a lower point: float64's limit
+      history.length = 0; // retry along the steepest descent
+      continue;
     }
     const s = next.map((v, p) => v - theta[p]);
     const t = evaluated.gradient.map((v, p) => v - gradient[p]);
     const st = dot(s, t);
     if (st > 1e-12) history.push({ s, t, rho: 1 / st });
     if (history.length > 10) history.shift();
-    if (value - evaluated.value < 1e-14 * Math.max(1, Math.abs(value)) && step < 1e-12) break; // no progress left
     theta = next;
     ({ value, gradient } = evaluated);
   }
-  return { dims, classes, theta };
+  return { dims, classes, theta, converged: Math.max(...gradient.map(Math.abs)) < tol };
+}
+
+/**
+ * scikit-learn's LogisticRegression() as it fits by default: L2 with C = 1, multinomial from 3 classes up. For 2
+ * classes it fits one weight vector w with ½|w|²; the softmax here has a row per class, whose optimum splits the
+ * difference in half (w₁ = −w₀ = w/2, penalty ¼|w|²), so the same model is the softmax's at C = ½.
+ */
+export function fitSklearnDefault(x: Float64Array, y: readonly number[], dims: number, classes: number): Logistic {
+  return fitLogistic(x, y, dims, classes, classes === 2 ? 0.5 : 1);
 }
 
 /** The most probable class of each row of x. */

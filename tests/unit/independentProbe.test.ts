@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { fitLogistic, logisticObjective, meanVectors, predictLogistic, readSharedGlove } from '../../bench/independentProbe';
+import { fitLogistic, fitSklearnDefault, logisticObjective, meanVectors, predictLogistic, readSharedGlove } from '../../bench/independentProbe';
 
 const SHARED = join(__dirname, '../../../shared/data/embeddings/glove-6b-100d');
 
@@ -38,6 +38,21 @@ describe('the independent probe', () => {
     }
     const right = predictLogistic(model, x).filter((c, i) => c === y[i]).length;
     expect(right).toBeGreaterThan(30);
+  });
+
+  it("fits two classes as scikit-learn's binary model: one vector w minimising Σ cross-entropy + ½|w|²", () => {
+    const { x, y } = blobs(2, 10, 4);
+    const model = fitSklearnDefault(x, y, 4, 2);
+    expect(model.converged).toBe(true);
+    const w = [0, 1, 2, 3].map((j) => model.theta[j * 2 + 1] - model.theta[j * 2]); // logit(1) − logit(0) per feature
+    const b = model.theta[9] - model.theta[8];
+    // the binary objective's gradient in w: Σ (σ(w·x + b) − y) x + w, zero at its optimum
+    const grad = [...w];
+    for (let i = 0; i < y.length; i++) {
+      const z = b + w.reduce((s, wj, j) => s + wj * x[i * 4 + j], 0);
+      for (let j = 0; j < 4; j++) grad[j] += (1 / (1 + Math.exp(-z)) - y[i]) * x[i * 4 + j];
+    }
+    for (const g of grad) expect(Math.abs(g)).toBeLessThan(1e-5);
   });
 
   it('regularises less as C grows: the weights get larger', () => {

@@ -1,5 +1,5 @@
 // The trainable parts of a few-shot classifier, as tfjs variables, and its forward pass, per channel (all words, or
-// function words and content words apart, and the leading words; encoder.ts):
+// function words and content words apart; then, when recipe.leadWords > 0, the leading words; encoder.ts):
 //   pooled GloVe vector p (d = 100) → + Σ bag weight × word delta → − common component → unit length × channel scale
 // then, over the channels side by side (width D = channels · d): x → adapter u = x + f(x) → h = √d · x (and/or u
 // rescaled to the same length) → logits = h·W + b (C classes).
@@ -99,7 +99,8 @@ export class FewShotModel {
   /**
    * Per channel, each text's words that have a delta as (delta column, bag weight) pairs, padded with weight 0 to the
    * channel's longest text; null when no word has a delta. `texts` holds each text's channel bags
-   * (encoder.channelBags). Work and memory grow with the texts' lengths, not with the number of words with deltas.
+   * (encoder.channelBags). Work and memory grow with N × the most such words in any one of the texts (the padding),
+   * not with the number of words that have deltas.
    */
   deltaBags(texts: readonly WordBag[][]): DeltaBags[] | null {
     if (this.spec.deltaRows.length === 0) return null;

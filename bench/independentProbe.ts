@@ -6,7 +6,9 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { readShared } from '../main/trainer/fewshot/buildGloveResource';
+import { wordIndex } from '../main/trainer/fewshot/glove';
 import { tokenize, tokenRows } from '../main/trainer/fewshot/tokenize';
+import { argmax } from '../main/trainer/sampling';
 
 export interface RawGlove {
   dims: number;
@@ -18,11 +20,7 @@ export interface RawGlove {
 export function readSharedGlove(dir: string): RawGlove | null {
   if (!existsSync(join(dir, 'vocab_top20k.txt'))) return null;
   const { words, values } = readShared(dir);
-  const index = new Map<string, number>();
-  words.forEach((w, i) => {
-    if (!index.has(w)) index.set(w, i);
-  });
-  return { dims: values.length / words.length, index, vectors: values };
+  return { dims: values.length / words.length, index: wordIndex(words), vectors: values };
 }
 
 /** texts × dims: the mean vector of each text's known words, zero where it has none. */
@@ -146,6 +144,6 @@ export function predictLogistic(model: Logistic, x: Float64Array): number[] {
   const z = new Float64Array(model.classes);
   return Array.from({ length: n }, (_, i) => {
     logits(x, i, model.dims, model.classes, model.theta, z);
-    return z.indexOf(Math.max(...z));
+    return argmax(z);
   });
 }

@@ -4,6 +4,7 @@
 import { badInput } from '../../common/result';
 import { crossValidateFewShot, saveFewShot, shouldCrossValidate, trainFewShot } from './fewshot';
 import { fineTuneLlama } from './llama/fineTune';
+import { argmax } from './sampling';
 import type { RunTrainer, StartMessage } from './session';
 
 function basePathOf(start: StartMessage): string {
@@ -35,7 +36,7 @@ export const trainFewShotRun: RunTrainer = async (start, hooks) => {
     const cv = validated.value;
     if (result.status !== 'completed' || (pooled && !cv)) return { status: 'cancelled', step: result.step };
     if (cv) {
-      const right = cv.probs.filter((p, i) => p.indexOf(Math.max(...p)) === cv.labels[i]).length;
+      const right = cv.probs.filter((p, i) => argmax(p) === cv.labels[i]).length;
       hooks.onLog('info', `Cross-validated accuracy (${cv.folds} folds): ${((100 * right) / cv.labels.length).toFixed(1)}% of ${cv.labels.length} rows; it stands as the run's validation accuracy.`);
       hooks.onMetrics(result.step, { val_accuracy: right / cv.labels.length });
     }

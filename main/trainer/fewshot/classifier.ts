@@ -1,5 +1,5 @@
 // A trained few-shot classifier: the GloVe vectors (shared, read-only) plus a FewShotModel; predicts in chunks so a
-// large evaluation set never builds more than CHUNK × |words with deltas| floats at once.
+// large evaluation set never builds more than CHUNK texts' delta bags (model.deltaBags) at once.
 import * as tf from '../tfjs';
 import type { TrainConfig } from '../../../common/config';
 import { channelBags, poolChannels } from './encoder';

@@ -46,6 +46,15 @@ function readModelJson(basePath: string): GloveModelJson {
   }
 }
 
+/** word → row of its first occurrence in `words` (row order = frequency rank). */
+export function wordIndex(words: readonly string[]): Map<string, number> {
+  const index = new Map<string, number>();
+  words.forEach((w, i) => {
+    if (!index.has(w)) index.set(w, i);
+  });
+  return index;
+}
+
 /** Loads (and caches) the vectors in `basePath`; checks row count and, once per process, the sha256. */
 export function loadGlove(basePath: string): GloveVectors {
   const cached = cache.get(basePath);
@@ -61,11 +70,7 @@ export function loadGlove(basePath: string): GloveVectors {
   if (meta.sha256 && createHash('sha256').update(bytes).digest('hex') !== meta.sha256) {
     throw badInput(`${vectorsPath}: its sha256 differs from model.json; the file is damaged.`);
   }
-  const index = new Map<string, number>();
-  words.forEach((w, i) => {
-    if (!index.has(w)) index.set(w, i);
-  });
-  const glove: GloveVectors = { dims: meta.dims, rows: meta.rows, index, words, vectors: decodeFloat16(bytes) };
+  const glove: GloveVectors = { dims: meta.dims, rows: meta.rows, index: wordIndex(words), words, vectors: decodeFloat16(bytes) };
   cache.set(basePath, glove);
   return glove;
 }

@@ -3,6 +3,7 @@
 import { join } from 'node:path';
 import { TunebenchError } from '../../common/result';
 import { resolveDataDir, resolveResourcesDir } from '../dataDir';
+import { DATABASE_FILE_NAME, databaseFileError } from '../db/database';
 import { startServer } from '../server/serve';
 import { createServices, type Services } from '../services';
 import { forkLauncher } from '../services/trainerProcess';
@@ -18,6 +19,7 @@ const DEFAULT_PORT = 4477;
 
 export async function runCli(argv: string[], io: CliIo = { stdout: process.stdout, stderr: process.stderr }): Promise<number> {
   let services: Services | undefined;
+  let dataDir: string | undefined;
   try {
     const { globals, rest } = extractGlobals(argv);
     if (globals.version) {
@@ -32,7 +34,7 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
     if (!['datasets', 'train', 'runs', 'serve', 'models', 'generate', 'classify', 'eval', 'export'].includes(command)) {
       throw new TunebenchError('bad-input', `Unknown command '${command}'. See \`tunebench --help\`.`);
     }
-    const dataDir = resolveDataDir(globals.dataDir);
+    dataDir = resolveDataDir(globals.dataDir);
     services = createServices({ dataDir, resourcesDir: resolveResourcesDir(__dirname), launchTrainer: forkLauncher(join(__dirname, 'trainer.js')) });
     switch (command) {
       case 'datasets':
@@ -54,7 +56,8 @@ export async function runCli(argv: string[], io: CliIo = { stdout: process.stdou
       default:
         return await serveCommand(services, io, args);
     }
-  } catch (err) {
+  } catch (caught) {
+    const err = (dataDir && databaseFileError(caught, join(dataDir, DATABASE_FILE_NAME))) || caught;
     const kind = err instanceof TunebenchError ? err.kind : 'internal';
     const message = err instanceof Error ? err.message : String(err);
     io.stderr.write(`tunebench: ${message}\n`);

@@ -2,15 +2,21 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { TunebenchError } from '../../common/result';
+import { badInput, TunebenchError } from '../../common/result';
 import { MIGRATIONS, type Migration } from './migrations';
 
 export const SCHEMA_VERSION: number = MIGRATIONS.length;
 export const DATABASE_FILE_NAME = 'tunebench.db';
 
 export function openDatabase(dataDir: string): Database.Database {
-  fs.mkdirSync(dataDir, { recursive: true });
   const file = path.join(dataDir, DATABASE_FILE_NAME);
+  if (fs.existsSync(dataDir) && !fs.statSync(dataDir).isDirectory()) {
+    throw badInput(`The data directory ${dataDir} is a file, not a folder: choose another data directory (--data-dir or TUNEBENCH_DATA_DIR).`);
+  }
+  fs.mkdirSync(dataDir, { recursive: true });
+  if (fs.existsSync(file) && !fs.statSync(file).isFile()) {
+    throw badInput(`${file} is not a file, so it cannot be Tunebench's database: move it aside, or choose another data directory (--data-dir or TUNEBENCH_DATA_DIR).`);
+  }
   const db = new Database(file);
   try {
     db.pragma('busy_timeout = 5000');
@@ -21,8 +27,22 @@ export function openDatabase(dataDir: string): Database.Database {
     return db;
   } catch (err) {
     db.close();
-    throw err;
+    throw databaseFileError(err, file) ?? err;
   }
+}
+
+/**
+ * SQLite's "file is not a database" and "database disk image is malformed" (found on opening, or later by a query) as
+ * one sentence naming the file and what to do; null for any other error.
+ */
+export function databaseFileError(err: unknown, file: string): TunebenchError | null {
+  if (err instanceof TunebenchError) return null;
+  const code = (err as { code?: unknown }).code;
+  const what = code === 'SQLITE_NOTADB' ? 'is not a SQLite database' : code === 'SQLITE_CORRUPT' ? 'is a damaged SQLite database' : null;
+  if (!what) return null;
+  return badInput(
+    `${file} ${what} (SQLite: ${(err as Error).message}), so Tunebench cannot read it: move it aside or restore it from a backup (Tunebench starts a new database where there is none), or choose another data directory (--data-dir or TUNEBENCH_DATA_DIR).`,
+  );
 }
 
 function userVersion(db: Database.Database): number {

@@ -1,7 +1,8 @@
 // The safetensors format (https://huggingface.co/docs/safetensors): an 8-byte little-endian header length, a JSON
 // header { name: { dtype, shape, data_offsets: [begin, end] }, __metadata__: { string: string } } padded with spaces
 // to a multiple of 8, then the raw little-endian tensor bytes. Written as float32; read from F32, F16 or BF16.
-import { closeSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync, readSync, renameSync, writeSync } from 'node:fs';
+import { badInput } from '../../common/result';
 
 export interface NamedArray {
   name: string;
@@ -56,7 +57,87 @@ export function writeSafetensors(path: string, tensors: readonly NamedArray[], m
   return bytes;
 }
 
-const DTYPE_BYTES: Record<string, number> = { F32: 4, F16: 2, BF16: 2 };
+/** Bytes per element of every dtype the format defines; the ones read into float32 are F32, F16 and BF16. */
+const DTYPE_WIDTH: Record<string, number> = {
+  F64: 8, F32: 4, F16: 2, BF16: 2, F8_E4M3: 1, F8_E5M2: 1,
+  I64: 8, I32: 4, I16: 2, I8: 1, U64: 8, U32: 4, U16: 2, U8: 1, BOOL: 1,
+};
+const READABLE = new Set(['F32', 'F16', 'BF16']);
+/** The format's own limit (the reference implementation refuses larger headers). */
+const MAX_HEADER_BYTES = 100_000_000;
+
+interface CheckedEntry {
+  name: string;
+  dtype: string;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+interface CheckedHeader {
+  tensors: CheckedEntry[]; // in file order
+  metadata: Record<string, string>;
+  dataStart: number;
+}
+
+const isCount = (v: unknown): v is number => typeof v === 'number' && Number.isSafeInteger(v) && v >= 0;
+
+/**
+ * The header length from the first 8 bytes, checked against the file's size: a hostile length (2^62, say) is refused
+ * before anything is allocated. Every refusal is bad input naming the file.
+ */
+function checkedHeaderLength(lengthBytes: Uint8Array, fileBytes: number, source: string): number {
+  if (fileBytes < 8) throw badInput(`${source} is not a safetensors file: it has ${fileBytes} bytes, under the 8 of the header length.`);
+  const length = new DataView(lengthBytes.buffer, lengthBytes.byteOffset, 8).getBigUint64(0, true);
+  if (length > BigInt(fileBytes - 8)) {
+    throw badInput(`${source} is not a valid safetensors file: its header length ${length} runs past the end of the file (${fileBytes} bytes).`);
+  }
+  if (length > BigInt(MAX_HEADER_BYTES)) throw badInput(`${source} is not a valid safetensors file: a header of ${length} bytes is over the format's limit of 100 MB.`);
+  if (length < 2n) throw badInput(`${source} is not a valid safetensors file: its header is empty.`);
+  return Number(length);
+}
+
+/** The JSON header parsed and checked: every tensor's dtype, shape and data_offsets inside the file's data. */
+function checkHeader(headerBytes: Uint8Array, fileBytes: number, source: string): CheckedHeader {
+  const bad = (what: string) => badInput(`${source} is not a valid safetensors file: ${what}.`);
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(headerBytes));
+  } catch {
+    throw bad('its header is not JSON');
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw bad('its header is not a JSON object');
+  const dataStart = 8 + headerBytes.byteLength;
+  const dataBytes = fileBytes - dataStart;
+  let metadata: Record<string, string> = {};
+  const tensors: CheckedEntry[] = [];
+  for (const [name, raw] of Object.entries(parsed as Record<string, unknown>)) {
+    if (name === '__metadata__') {
+      if (typeof raw !== 'object' || raw === null || Array.isArray(raw) || Object.values(raw).some((v) => typeof v !== 'string')) {
+        throw bad('its __metadata__ is not an object of strings');
+      }
+      metadata = raw as Record<string, string>;
+      continue;
+    }
+    if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) throw bad(`tensor ${JSON.stringify(name)} is not an object`);
+    const entry = raw as Record<string, unknown>;
+    const { dtype, shape, data_offsets: offsets } = entry;
+    if (typeof dtype !== 'string' || !(dtype in DTYPE_WIDTH)) throw bad(`tensor ${name} has dtype ${JSON.stringify(dtype)}, which the format does not define`);
+    if (!Array.isArray(shape) || !shape.every(isCount)) throw bad(`tensor ${name} has shape ${JSON.stringify(shape)}; a shape is a list of whole numbers`);
+    if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isCount) || offsets[0] > offsets[1]) {
+      throw bad(`tensor ${name} has data_offsets ${JSON.stringify(offsets)}; they are [begin, end] with begin ≤ end`);
+    }
+    const [begin, end] = offsets as [number, number];
+    if (end > dataBytes) throw bad(`tensor ${name} ends at byte ${end} of the data, past its end (${dataBytes} bytes)`);
+    const count = (shape as number[]).reduce((a, b) => a * b, 1);
+    if (count * DTYPE_WIDTH[dtype] !== end - begin) {
+      throw bad(`tensor ${name} has shape [${shape}] of ${dtype} (${count * DTYPE_WIDTH[dtype]} bytes) but data_offsets [${begin}, ${end}] (${end - begin} bytes)`);
+    }
+    tensors.push({ name, dtype, shape: shape as number[], begin, end });
+  }
+  tensors.sort((a, b) => a.begin - b.begin);
+  return { tensors, metadata, dataStart };
+}
 
 /** Half-precision bits → float32 (subnormals, infinities and NaN included). */
 function halfToFloat(h: number): number {
@@ -89,52 +170,28 @@ function toFloat32(dtype: string, raw: Uint8Array, count: number): Float32Array 
 export function readSafetensorsHeader(path: string): { tensors: { name: string; dtype: string; shape: number[] }[]; metadata: Record<string, string> } {
   const fd = openSync(path, 'r');
   try {
+    const fileBytes = fstatSync(fd).size;
     const lengthBytes = Buffer.alloc(8);
-    if (readSync(fd, lengthBytes, 0, 8, 0) < 8) throw new Error(`${path} is too short to be a safetensors file.`);
-    const length = Number(lengthBytes.readBigUInt64LE(0));
-    if (length > 100_000_000) throw new Error(`${path}: a header of ${length} bytes is not a safetensors header.`);
+    readSync(fd, lengthBytes, 0, 8, 0);
+    const length = checkedHeaderLength(lengthBytes, fileBytes, path);
     const header = Buffer.alloc(length);
-    if (readSync(fd, header, 0, length, 8) < length) throw new Error(`${path}: header length ${length} runs past the end of the file.`);
-    let parsed: Record<string, HeaderEntry | Record<string, string>>;
-    try {
-      parsed = JSON.parse(header.toString('utf8'));
-    } catch {
-      throw new Error(`${path}: the header is not valid JSON.`);
-    }
-    const tensors = Object.entries(parsed)
-      .filter(([name]) => name !== '__metadata__')
-      .map(([name, e]) => ({ name, dtype: (e as HeaderEntry).dtype, shape: (e as HeaderEntry).shape }));
-    return { tensors, metadata: (parsed.__metadata__ ?? {}) as Record<string, string> };
+    if (readSync(fd, header, 0, length, 8) < length) throw badInput(`${path} is not a valid safetensors file: it ends inside its header.`);
+    const { tensors, metadata } = checkHeader(header, fileBytes, path);
+    return { tensors: tensors.map(({ name, dtype, shape }) => ({ name, dtype, shape })), metadata };
   } finally {
     closeSync(fd);
   }
 }
 
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsContent {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (bytes.byteLength < 8) throw new Error(`${source} is too short to be a safetensors file.`);
-  const headerLength = Number(view.getBigUint64(0, true));
-  if (8 + headerLength > bytes.byteLength) throw new Error(`${source}: header length ${headerLength} runs past the end of the file.`);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset + 8, headerLength).toString('utf8'));
-  } catch {
-    throw new Error(`${source}: the header is not valid JSON.`);
-  }
-  const dataStart = 8 + headerLength;
-  const metadata = (header.__metadata__ ?? {}) as Record<string, string>;
+  const headerLength = checkedHeaderLength(bytes, bytes.byteLength, source);
+  const { tensors: entries, metadata, dataStart } = checkHeader(bytes.subarray(8, 8 + headerLength), bytes.byteLength, source);
   const tensors: NamedArray[] = [];
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') continue;
-    const entry = raw as HeaderEntry;
-    const width = DTYPE_BYTES[entry.dtype];
-    if (!width) throw new Error(`${source}: tensor ${name} has dtype ${entry.dtype}; F32, F16 and BF16 are supported.`);
-    const [begin, end] = entry.data_offsets;
-    const count = entry.shape.reduce((a, b) => a * b, 1);
-    if (end - begin !== count * width || dataStart + end > bytes.byteLength) throw new Error(`${source}: tensor ${name} has bad data_offsets [${begin}, ${end}].`);
-    tensors.push({ name, shape: entry.shape, data: toFloat32(entry.dtype, bytes.subarray(dataStart + begin, dataStart + end), count) });
+  for (const { name, dtype, shape, begin, end } of entries) {
+    if (!READABLE.has(dtype)) throw badInput(`${source}: tensor ${name} has dtype ${dtype}; F32, F16 and BF16 are supported.`);
+    const count = shape.reduce((a, b) => a * b, 1);
+    tensors.push({ name, shape, data: toFloat32(dtype, bytes.subarray(dataStart + begin, dataStart + end), count) });
   }
-  tensors.sort((a, b) => (header[a.name] as HeaderEntry).data_offsets[0] - (header[b.name] as HeaderEntry).data_offsets[0]);
   return { tensors, metadata };
 }
 

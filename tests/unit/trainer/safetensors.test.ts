@@ -2,7 +2,9 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { decodeSafetensors, encodeSafetensors, readSafetensors, writeSafetensors } from '../../../main/trainer/safetensors';
+import { writeFileSync } from 'node:fs';
+import { TunebenchError } from '../../../common/result';
+import { decodeSafetensors, encodeSafetensors, readSafetensors, readSafetensorsHeader, writeSafetensors } from '../../../main/trainer/safetensors';
 
 const dir = mkdtempSync(join(tmpdir(), 'tunebench-safetensors-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -38,7 +40,7 @@ describe('safetensors', () => {
 
   it('rejects truncated files and other dtypes with a message naming the problem', () => {
     const bytes = Buffer.concat(encodeSafetensors(tensors, {}));
-    expect(() => decodeSafetensors(bytes.subarray(0, 20), 'x.safetensors')).toThrow(/x.safetensors: header length/);
+    expect(() => decodeSafetensors(bytes.subarray(0, 20), 'x.safetensors')).toThrow(/x.safetensors is not a valid safetensors file: its header length \d+ runs past the end of the file \(20 bytes\)/);
     const header = JSON.stringify({ t: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } });
     const len = Buffer.alloc(8);
     len.writeBigUInt64LE(BigInt(header.length));
@@ -62,5 +64,62 @@ describe('safetensors', () => {
 
   it('refuses a shape that does not match the data', () => {
     expect(() => encodeSafetensors([{ name: 'x', shape: [2, 2], data: new Float32Array(3) }])).toThrow(/shape \[2,2\]/);
+  });
+
+  describe('refuses hostile files as bad input naming the file, reading the header or the whole file', () => {
+    const withHeader = (header: string | Buffer, length?: bigint, data = Buffer.alloc(16)) => {
+      const body = Buffer.isBuffer(header) ? header : Buffer.from(header);
+      const len = Buffer.alloc(8);
+      len.writeBigUInt64LE(length ?? BigInt(body.length));
+      return Buffer.concat([len, body, data]);
+    };
+    const entry = (e: object) => JSON.stringify({ t: e });
+    const cases: [string, Buffer, RegExp][] = [
+      ['a header length of 2^62', withHeader('{}', 2n ** 62n), /header length 4611686018427387904 runs past the end of the file/],
+      ['a header length of 2^64 - 1', withHeader('{}', 2n ** 64n - 1n), /header length 18446744073709551615 runs past/],
+      ['fewer than 8 bytes', Buffer.from([1, 2, 3]), /has 3 bytes, under the 8/],
+      ['an empty header', withHeader(''), /header is empty/],
+      ['a header that is not JSON', withHeader('this is not json at all'), /header is not JSON/],
+      ['a header that is not UTF-8', withHeader(Buffer.from([0x7b, 0xff, 0xfe, 0x7d])), /header is not JSON/],
+      ['a JSON array', withHeader('[1,2,3]'), /header is not a JSON object/],
+      ['JSON null', withHeader('null'), /header is not a JSON object/],
+      ['a JSON number', withHeader('42'), /header is not a JSON object/],
+      ['a tensor that is a string', withHeader(JSON.stringify({ t: 'x' })), /tensor "t" is not an object/],
+      ['an unknown dtype', withHeader(entry({ dtype: 'F33', shape: [1], data_offsets: [0, 4] })), /dtype "F33"/],
+      ['a missing dtype', withHeader(entry({ shape: [1], data_offsets: [0, 4] })), /dtype undefined/],
+      ['a negative dimension', withHeader(entry({ dtype: 'F32', shape: [-1], data_offsets: [0, 4] })), /shape \[-1\]/],
+      ['a fractional dimension', withHeader(entry({ dtype: 'F32', shape: [1.5], data_offsets: [0, 4] })), /shape \[1\.5\]/],
+      ['a shape that is not a list', withHeader(entry({ dtype: 'F32', shape: 'big', data_offsets: [0, 4] })), /shape "big"/],
+      ['offsets past the data', withHeader(entry({ dtype: 'F32', shape: [1024], data_offsets: [0, 4096] })), /ends at byte 4096 of the data, past its end \(16 bytes\)/],
+      ['offsets of 2^62', withHeader(entry({ dtype: 'F32', shape: [1], data_offsets: [2 ** 62, 2 ** 62 + 4] })), /data_offsets/],
+      ['reversed offsets', withHeader(entry({ dtype: 'F32', shape: [1], data_offsets: [8, 4] })), /begin ≤ end/],
+      ['one offset', withHeader(entry({ dtype: 'F32', shape: [1], data_offsets: [4] })), /data_offsets \[4\]/],
+      ['a size that does not match the shape', withHeader(entry({ dtype: 'F32', shape: [3], data_offsets: [0, 8] })), /shape \[3\] of F32 \(12 bytes\) but data_offsets \[0, 8\] \(8 bytes\)/],
+      ['a huge shape', withHeader(entry({ dtype: 'F32', shape: [2 ** 40, 2 ** 40], data_offsets: [0, 4] })), /but data_offsets/],
+      ['metadata that is not strings', withHeader(JSON.stringify({ __metadata__: { step: 3 } })), /__metadata__ is not an object of strings/],
+    ];
+    it.each(cases)('%s', (_what, bytes, message) => {
+      const file = join(dir, 'hostile.safetensors');
+      writeFileSync(file, bytes);
+      for (const read of [() => readSafetensorsHeader(file), () => readSafetensors(file)]) {
+        let error: unknown;
+        try {
+          read();
+        } catch (err) {
+          error = err;
+        }
+        expect(error).toBeInstanceOf(TunebenchError);
+        expect((error as TunebenchError).kind).toBe('bad-input');
+        expect((error as TunebenchError).message).toMatch(message);
+        expect((error as TunebenchError).message.startsWith(file)).toBe(true);
+      }
+    });
+
+    it('reads the header of a file whose tensors it cannot decode (I64), and refuses to decode them', () => {
+      const file = join(dir, 'ints.safetensors');
+      writeFileSync(file, withHeader(entry({ dtype: 'I64', shape: [2], data_offsets: [0, 16] })));
+      expect(readSafetensorsHeader(file).tensors).toEqual([{ name: 't', dtype: 'I64', shape: [2] }]);
+      expect(() => readSafetensors(file)).toThrow(/tensor t has dtype I64; F32, F16 and BF16 are supported/);
+    });
   });
 });

@@ -1,8 +1,10 @@
-import { existsSync } from 'node:fs';
 import { defineConfig } from '@playwright/test';
+import { findBrowser, NO_BROWSER } from './tests/setup/browser';
 
-// Debian's Chromium (apt-get install chromium); Playwright's own browser download is never used.
-const chromium = process.env.TUNEBENCH_CHROMIUM ?? '/usr/bin/chromium';
+// TUNEBENCH_CHROMIUM, a system Chromium, Chrome or Edge, or Playwright's own download; `npm test` runs
+// tests/setup/browser.js first, which gets one where none exists.
+const browser = findBrowser();
+if (!browser) throw new Error(NO_BROWSER);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -15,7 +17,7 @@ export default defineConfig({
     headless: true,
     viewport: { width: 1280, height: 800 },
     launchOptions: {
-      executablePath: existsSync(chromium) ? chromium : undefined,
+      executablePath: browser.path,
       args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-quic'],
     },
   },

@@ -1,11 +1,13 @@
 // A Hugging Face Llama folder's tokenizer.model (SentencePiece protobuf) reads into the same tokenizer as llama2.c's
 // tokenizer.bin: stories260K ships both.
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadSentencePieceModel, parseSentencePieceModel } from '../../../main/trainer/llama/sentencePieceModel';
 import { SentencePieceTokenizer } from '../../../main/trainer/llama/sentencePieceTokenizer';
 
-const DIR = '/work/shared/data/models/stories260k';
+// tests/unit/trainer → repository root → its parent holds shared/
+const DIR = resolve(__dirname, '../../../../shared/data/models/stories260k');
 const present = existsSync(`${DIR}/tok512.model`) && existsSync(`${DIR}/tok512.bin`);
 if (!present) console.warn(`Skipping the tokenizer.model check: ${DIR} is absent.`);
 

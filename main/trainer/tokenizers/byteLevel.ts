@@ -2,8 +2,12 @@
 // becomes a string over a 256-symbol alphabet that BPE can merge without an unknown token. Printable Latin-1 bytes map
 // to themselves; the other 68 (controls, space, NBSP, soft hyphen) to U+0100…U+0143 in byte order (space → 'Ġ').
 
-/** GPT-2's pre-tokenisation: contractions, letter runs, digit runs, other runs (each with one optional leading space), whitespace. */
-export const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+/gu;
+/**
+ * GPT-2's pre-tokenisation: contractions, letter runs, digit runs, other runs (each with one optional leading space),
+ * whitespace. Whitespace is Unicode White_Space as in Hugging Face's regex engine (JavaScript's \s differs on U+0085
+ * and U+FEFF).
+ */
+export const GPT2_SPLIT = /'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\p{White_Space}\p{L}\p{N}]+|\p{White_Space}+(?!\P{White_Space})|\p{White_Space}+/gu;
 
 function buildByteToChar(): string[] {
   const table: string[] = new Array(256);
@@ -22,7 +26,7 @@ const CHAR_TO_BYTE = new Int16Array(0x144).fill(-1);
 BYTE_TO_CHAR.forEach((ch, b) => (CHAR_TO_BYTE[ch.charCodeAt(0)] = b));
 
 const utf8 = new TextEncoder();
-const utf8Lossy = new TextDecoder('utf-8', { fatal: false });
+const utf8Lossy = new TextDecoder('utf-8', { fatal: false, ignoreBOM: true });
 
 /** Text → its UTF-8 bytes written in the byte-level alphabet. ASCII skips the encoder (the common case, ~3× faster). */
 export function toByteLevel(text: string): string {

@@ -8,7 +8,7 @@ import { asObject, at, componentType, readArray, readBool, readNumber, readPatte
 export type DecodeChain = (tokens: string[]) => string[];
 
 const BYTE_TOKEN = /^<0x([0-9A-Fa-f]{2})>$/;
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** Runs of <0xXX> tokens become their UTF-8 text; an invalid run becomes one U+FFFD per byte, as Hugging Face does. */
 function byteFallback(tokens: string[]): string[] {

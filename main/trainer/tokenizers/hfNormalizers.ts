@@ -6,6 +6,10 @@ import { asObject, at, componentType, readArray, readBool, readPattern, readStri
 
 export type Normalize = (text: string) => string;
 
+/** Rust's char::is_whitespace (Unicode White_Space, all in the BMP); JavaScript's trim also strips U+FEFF. */
+const WHITE_SPACE_CHAR = /\p{White_Space}/u;
+const isWhiteSpace = (ch: string) => WHITE_SPACE_CHAR.test(ch);
+
 const stripAccents = (s: string) => s.normalize('NFD').replace(/\p{Mn}/gu, '');
 
 /** CJK Unified Ideographs and extensions, as BERT's _is_chinese_char lists them. */
@@ -13,7 +17,7 @@ const CJK = /[\u4E00-\u9FFF\u3400-\u4DBF\u{20000}-\u{2A6DF}\u{2A700}-\u{2B73F}\u
 
 /** BERT's clean_text: drop NUL, U+FFFD and "other" characters (Cc Cf Co Cn, not \t \n \r); whitespace becomes ' '. */
 function cleanText(s: string): string {
-  return s.replace(/[\0\uFFFD]|(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/gu, '').replace(/\s/gu, ' ');
+  return s.replace(/[\0\uFFFD]|(?![\t\n\r])[\p{Cc}\p{Cf}\p{Co}\p{Cn}]/gu, '').replace(/\p{White_Space}/gu, ' ');
 }
 
 function bertNormalizer(obj: Record<string, unknown>): Normalize {
@@ -47,7 +51,13 @@ export function parseNormalizer(json: unknown, place: JsonPlace): Normalize {
     case 'Strip': {
       const left = readBool(obj, 'strip_left', true);
       const right = readBool(obj, 'strip_right', true);
-      return (s) => (left && right ? s.trim() : left ? s.trimStart() : right ? s.trimEnd() : s);
+      return (s) => {
+        let from = 0;
+        let to = s.length;
+        if (left) while (from < to && isWhiteSpace(s[from])) from++;
+        if (right) while (to > from && isWhiteSpace(s[to - 1])) to--;
+        return s.slice(from, to);
+      };
     }
     case 'Prepend': {
       const prefix = readString(obj, 'prepend', place);

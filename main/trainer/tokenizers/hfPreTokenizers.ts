@@ -2,7 +2,7 @@
 // ByteLevel, Metaspace, BertPreTokenizer, Whitespace, WhitespaceSplit, Punctuation, Digits, Split, Sequence.
 import { badInput } from '../../../common/result';
 import { GPT2_SPLIT, toByteLevel } from './byteLevel';
-import { asObject, at, componentType, readArray, readBool, readPattern, readString, unsupported, type JsonPlace } from './hfJson';
+import { asObject, at, componentType, readArray, readBool, readPattern, readString, unsupported, WHITE_SPACE, WORD_CHARS, type JsonPlace } from './hfJson';
 
 /** `first`: the segment starts the input (Metaspace's prepend_scheme "first" only prefixes it). */
 export type PreTokenize = (text: string, first: boolean) => string[];
@@ -10,17 +10,19 @@ export type PreTokenize = (text: string, first: boolean) => string[];
 type SplitBehavior = 'Removed' | 'Isolated' | 'MergedWithPrevious' | 'MergedWithNext' | 'Contiguous';
 const BEHAVIORS: readonly string[] = ['Removed', 'Isolated', 'MergedWithPrevious', 'MergedWithNext', 'Contiguous'];
 
-/** Splits `text` around the matches of global `pattern`, placing each match as Hugging Face's SplitDelimiterBehavior says. */
-export function splitAround(text: string, pattern: RegExp, behavior: SplitBehavior): string[] {
+/**
+ * Splits `text` around the matches of global `pattern`, placing each match as Hugging Face's SplitDelimiterBehavior
+ * says. `invert` treats the text between matches as the delimiters instead. An empty match still splits where it is.
+ */
+export function splitAround(text: string, pattern: RegExp, behavior: SplitBehavior, invert = false): string[] {
   const parts: { text: string; match: boolean }[] = [];
   let last = 0;
   for (const m of text.matchAll(pattern)) {
-    if (m[0].length === 0) continue;
-    if (m.index > last) parts.push({ text: text.slice(last, m.index), match: false });
-    parts.push({ text: m[0], match: true });
+    if (m.index > last) parts.push({ text: text.slice(last, m.index), match: invert });
+    parts.push({ text: m[0], match: !invert });
     last = m.index + m[0].length;
   }
-  if (last < text.length) parts.push({ text: text.slice(last), match: false });
+  if (last < text.length) parts.push({ text: text.slice(last), match: invert });
   const out: string[] = [];
   let carry = '';
   parts.forEach((part, i) => {
@@ -49,8 +51,7 @@ function readBehavior(obj: Record<string, unknown>, place: JsonPlace, fallback: 
 
 /** BERT punctuation: Unicode P* plus the ASCII symbols $+<=>^`|~. */
 const BERT_PUNCT = /[\p{P}$+<=>^`|~]/gu;
-const WORD_CHAR = '\\p{Alphabetic}\\p{M}\\p{Nd}\\p{Pc}\\p{Join_Control}'; // Rust regex's Unicode \w
-const WHITESPACE_WORDS = new RegExp(`[${WORD_CHAR}]+|[^${WORD_CHAR}\\s]+`, 'gu');
+const WHITESPACE_WORDS = new RegExp(`[${WORD_CHARS}]+|[^${WORD_CHARS}${WHITE_SPACE}]+`, 'gu'); // \w+|[^\w\s]+
 const words = (text: string, pattern: RegExp) => Array.from(text.matchAll(pattern), (m) => m[0]);
 
 export function metaspace(obj: Record<string, unknown>, place: JsonPlace): { replacement: string; prepend: 'always' | 'first' | 'never'; split: boolean } {
@@ -75,30 +76,31 @@ export function parsePreTokenizer(json: unknown, place: JsonPlace): PreTokenize 
     case 'Metaspace': {
       const { replacement, prepend, split } = metaspace(obj, place);
       return (text, first) => {
+        if (text.length === 0) return [];
         let s = text.replaceAll(' ', replacement);
         if ((prepend === 'always' || (prepend === 'first' && first)) && !s.startsWith(replacement)) s = replacement + s;
         return split ? s.split(replacement).flatMap((w, i) => (i === 0 ? (w ? [w] : []) : [replacement + w])) : [s];
       };
     }
     case 'BertPreTokenizer':
-      return (text) => text.split(/\s+/u).flatMap((w) => splitAround(w, BERT_PUNCT, 'Isolated'));
+      return (text) => text.split(/\p{White_Space}+/u).flatMap((w) => splitAround(w, BERT_PUNCT, 'Isolated'));
     case 'Whitespace':
       return (text) => words(text, WHITESPACE_WORDS);
     case 'WhitespaceSplit':
-      return (text) => words(text, /\S+/gu);
+      return (text) => words(text, /\P{White_Space}+/gu);
     case 'Punctuation': {
       const behavior = readBehavior(obj, place, 'Isolated');
       return (text) => splitAround(text, BERT_PUNCT, behavior);
     }
     case 'Digits': {
-      const digits = readBool(obj, 'individual_digits', false) ? /\p{Nd}/gu : /\p{Nd}+/gu;
+      const digits = readBool(obj, 'individual_digits', false) ? /\p{N}/gu : /\p{N}+/gu; // Rust's char::is_numeric: Nd, Nl, No
       return (text) => splitAround(text, digits, 'Isolated');
     }
     case 'Split': {
-      if (readBool(obj, 'invert', false)) throw unsupported(place, 'pre-tokenizer option', 'Split with invert: true');
       const pattern = readPattern(obj.pattern, at(place, 'pattern'));
       const behavior = readBehavior(obj, place, 'Isolated');
-      return (text) => splitAround(text, pattern, behavior);
+      const invert = readBool(obj, 'invert', false);
+      return (text) => splitAround(text, pattern, behavior, invert);
     }
     case 'Sequence': {
       const steps = readArray(obj, 'pretokenizers', place).map((p, i) => parsePreTokenizer(p, at(at(place, 'pretokenizers'), i)));

@@ -37,6 +37,7 @@ export class PipelineTokenizer implements TextTokenizer {
   private readonly postProcess?: PostProcess;
   private readonly decodeChain?: DecodeChain;
   private readonly addedById = new Map<number, AddedToken>();
+  private readonly addedByContent = new Map<string, number>();
 
   constructor(
     readonly kind: TokenizerKind,
@@ -52,9 +53,9 @@ export class PipelineTokenizer implements TextTokenizer {
     this.splitter = new AddedTokenSplitter(parts.added_tokens);
     for (const t of parts.added_tokens) this.addedById.set(t.id, t);
     this.vocabSize = Math.max(model.size, ...parts.added_tokens.map((t) => t.id + 1));
-    const addedByContent = new Map(parts.added_tokens.map((t) => [t.content, t.id]));
+    for (const t of parts.added_tokens) this.addedByContent.set(t.content, t.id);
     const unkToken = 'unkToken' in model.options ? model.options.unkToken : undefined;
-    this.specials = specialsByName((name) => addedByContent.get(name) ?? model.vocab.get(name), unkToken);
+    this.specials = specialsByName((name) => this.tokenId(name), unkToken);
   }
 
   /** Hugging Face's encode: with `addSpecialTokens` (default) the post-processor adds [CLS]/[SEP], <s>, … */
@@ -83,6 +84,16 @@ export class PipelineTokenizer implements TextTokenizer {
       tokens.push(token);
     }
     return this.decodeChain ? this.decodeChain(tokens).join('') : tokens.join(' ');
+  }
+
+  /** The id of a token string: an added token's content, else the model's vocabulary entry. */
+  tokenId(token: string): number | undefined {
+    return this.addedByContent.get(token) ?? this.model.vocab.get(token);
+  }
+
+  /** The document's added tokens (special or not), in file order. */
+  get addedTokens(): readonly AddedToken[] {
+    return this.parts.added_tokens;
   }
 
   /** The token string of `id` as the model spells it (byte-level characters for GPT-2). */

@@ -11,6 +11,7 @@ import type { TextTokenizer } from './types';
 export type { TextTokenizer, TokenizerKind, TokenizerSpecials } from './types';
 export type { TrainBpeOptions } from './trainBpe';
 export type { HfTokenizerDocument, PipelineTokenizer } from './pipelineTokenizer';
+export { folderTokenizerFromFiles, loadFolderTokenizer, type FolderTokenizer, type TokenizerFiles } from './modelTokenizerFiles';
 
 export type TokenizerSpec =
   | { kind: 'gpt2-bpe'; dir: string }

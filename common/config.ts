@@ -11,10 +11,10 @@ const int = (min: number, max: number) => z.number().int().min(min).max(max);
 /** What training starts from: random weights, or a built-in pretrained base (resources/models/<id>). */
 export const BASE_MODELS = ['scratch', 'glove-6b-100d', 'stories260k'] as const;
 export type BaseModel = (typeof BASE_MODELS)[number];
-/** An imported model's id (`tunebench models import`): a Llama folder can be fine-tuned like stories260k. */
+/** An imported model's id (`tunebench models import`): a folder of any decoder family, fine-tuned like stories260k. */
 export const IMPORTED_MODEL_ID = /^im-[0-9a-f]{8}$/;
 export const isImportedModel = (id: string): boolean => IMPORTED_MODEL_ID.test(id);
-/** A pretrained generator that fine-tunes on text: stories260k or an imported Llama. */
+/** A pretrained generator that fine-tunes on text: stories260k or an imported model. */
 const isGeneratorBase = (id: string): boolean => id === 'stories260k' || isImportedModel(id);
 /**
  * How the base is trained. full: every weight. head: the base frozen, only a task head on its pooled output (for the
@@ -79,7 +79,7 @@ export const trainConfigSchema = z
     path: ['method'],
   })
   .refine((c) => !['freeze', 'lora'].includes(c.method) || isGeneratorBase(c.base), {
-    message: "methods 'freeze' and 'lora' need a pretrained generator base (stories260k or an imported Llama)",
+    message: "methods 'freeze' and 'lora' need a pretrained generator base (stories260k or an imported model)",
     path: ['method'],
   });
 export type TrainConfig = z.infer<typeof trainConfigSchema>;

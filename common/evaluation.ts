@@ -68,6 +68,8 @@ export const modelInfoSchema = z.object({
   license: z.string(),
   path: z.string().nullable(), // folder under resources/models (or <dataDir>/models for imported); null for scratch
   imported: z.boolean().optional(), // true for a folder the user imported (usable to generate, evaluate and compare)
+  family: z.string().optional(), // a decoder's family label: Llama, Qwen2, Qwen3, Gemma 3, GPT-2
+  bytes: z.number().int().optional(), // size of its weight files on disk
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 

@@ -7,7 +7,10 @@ import { basename, join, resolve } from 'node:path';
 import type Database from 'better-sqlite3';
 import type { ModelInfo } from '../../common/evaluation';
 import { notFound } from '../../common/result';
+import { FAMILIES } from '../trainer/families';
 import { inspectHfFolder } from './hfFolder';
+
+const FAMILY_LABELS: Record<string, string> = Object.fromEntries(FAMILIES.map((f) => [f.id, f.label]));
 
 interface ModelRow {
   id: string;
@@ -38,7 +41,7 @@ export class ImportedModels {
       rmSync(tmp, { recursive: true, force: true });
       throw err;
     }
-    const config = { ...info.config, tunebench_parameters: info.parameters, tunebench_source: source };
+    const config = { ...info.config, tunebench_parameters: info.parameters, tunebench_source: source, tunebench_family: info.family, tunebench_bytes: info.bytes };
     this.db
       .prepare("INSERT INTO models (id, name, kind, arch, config, path, created_at) VALUES (?, ?, 'imported', ?, ?, ?, ?)")
       .run(id, name ?? basename(source), info.arch, JSON.stringify(config), target, new Date().toISOString());
@@ -50,7 +53,7 @@ export class ImportedModels {
     return rows.map(toInfo);
   }
 
-  /** The layout of an imported model ('llama' or 'gpt2'). */
+  /** The family of an imported model (its id in main/trainer/families: llama, qwen2, qwen3, gemma3, gpt2). */
   arch(id: string): string {
     const row = this.db.prepare<[string], { arch: string }>("SELECT arch FROM models WHERE kind = 'imported' AND id = ?").get(id);
     if (!row) throw notFound(`No model '${id}'; see \`tunebench models list\`.`);
@@ -65,16 +68,19 @@ export class ImportedModels {
 }
 
 function toInfo(row: ModelRow): ModelInfo {
-  const config = JSON.parse(row.config) as { tunebench_parameters?: number; tunebench_source?: string };
+  const config = JSON.parse(row.config) as { tunebench_parameters?: number; tunebench_source?: string; tunebench_family?: string; tunebench_bytes?: number };
+  const family = config.tunebench_family ?? FAMILY_LABELS[row.arch] ?? row.arch;
   return {
     id: row.id,
     name: row.name,
     kind: 'generator',
     tasks: ['generate'],
     parameters: config.tunebench_parameters ?? 0,
-    description: `A ${row.arch === 'llama' ? 'Llama' : 'GPT-2'}-layout model imported from ${config.tunebench_source ?? 'a folder'}.`,
+    description: `A ${family} model imported from ${config.tunebench_source ?? 'a folder'}.`,
     license: 'as given by the folder it came from',
     path: row.path,
     imported: true,
+    family,
+    ...(config.tunebench_bytes ? { bytes: config.tunebench_bytes } : {}),
   };
 }

@@ -8,10 +8,13 @@ import { join } from 'node:path';
 import type { ExportResult } from '../../common/evaluation';
 import { badInput } from '../../common/result';
 import { CHECKPOINT_FORMAT, loraFileFor } from '../trainer/checkpointFiles';
+import { DECODER_CHECKPOINT_FORMAT } from '../trainer/decoder/checkpointFormat';
+import { peftAdapter } from '../trainer/decoder/peft';
+import { familyById, type HfConfig } from '../trainer/families';
 import { loadSentencePieceModel } from '../trainer/llama/sentencePieceModel';
 import { hfTokenizerJson, modelTokenizerFromJson } from '../trainer/modelTokenizer';
 import { SentencePieceTextTokenizer } from '../trainer/tokenizers/sentencePieceAdapter';
-import { readSafetensors, writeSafetensors, type NamedArray } from '../trainer/safetensors';
+import { readSafetensors, readSafetensorsHeader, writeSafetensors, type NamedArray } from '../trainer/safetensors';
 import type { BaseFolders } from '../models/baseFolders';
 import type { RunStore } from './runStore';
 
@@ -56,9 +59,16 @@ export class ExportService {
     const file = loraFileFor(checkpoint);
     if (!existsSync(file)) throw badInput(`Run ${runId} was not trained with LoRA, so it has no adapter; export it as safetensors (the whole model) instead.`);
     const { tensors, metadata } = readSafetensors(file);
-    const adapterConfig = JSON.parse(metadata.adapter_config ?? '{}') as Record<string, unknown>;
     const baseDir = this.deps.bases.pathOf(base);
     const notices = noticesOf(baseDir);
+    if (metadata.family) {
+      // a decoder family's adapters (canonical names) in PEFT's names for that family's checkpoint
+      const family = familyById(metadata.family);
+      const hfConfig = JSON.parse(readSafetensorsHeader(checkpoint).metadata.hf_config) as HfConfig;
+      const peft = peftAdapter(tensors, family, family.toSpec(hfConfig, checkpoint), { rank: Number(metadata.rank), alpha: Number(metadata.alpha), base: String(hfConfig._name_or_path ?? base) });
+      return { config: peft.config, tensors: peft.tensors, files: notices };
+    }
+    const adapterConfig = JSON.parse(metadata.adapter_config ?? '{}') as Record<string, unknown>;
     return { config: { ...adapterConfig, base_model_name_or_path: base }, tensors, files: notices };
   }
 
@@ -93,6 +103,16 @@ export class ExportService {
     }
     const baseDir = this.deps.bases.pathOf(base);
     const notices = noticesOf(baseDir);
+    if (metadata.format === DECODER_CHECKPOINT_FORMAT && baseDir) {
+      // the base's own layout: its config.json (float32 now), the checkpoint's tensors, its tokenizer files
+      const hfConfig = JSON.parse(metadata.hf_config) as HfConfig;
+      const companions = BASE_COMPANIONS.filter((f) => existsSync(join(baseDir, f)));
+      return {
+        config: { ...hfConfig, torch_dtype: 'float32', ...('dtype' in hfConfig ? { dtype: 'float32' } : {}) },
+        tensors,
+        files: { ...Object.fromEntries(companions.map((f) => [f, { copyFrom: join(baseDir, f) }])), ...notices },
+      };
+    }
     if (metadata.format === 'tunebench-llama-v1' && baseDir) {
       const tokenizerModel = join(baseDir, existsSync(join(baseDir, 'tokenizer.model')) ? 'tokenizer.model' : 'tok512.model');
       return {
@@ -117,6 +137,9 @@ export class ExportService {
     throw badInput(`${checkpoint} is not a checkpoint Tunebench can export (format '${metadata.format ?? 'none'}').`);
   }
 }
+
+/** Files of a base folder that an export of a model tuned from it carries over unchanged. */
+const BASE_COMPANIONS = ['tokenizer.json', 'tokenizer.model', 'tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json', 'chat_template.jinja'];
 
 /** The base model's licence and notice files, copied beside an export of a model derived from it. */
 function noticesOf(baseDir: string | null): ExportPlan['files'] {

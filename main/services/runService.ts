@@ -24,6 +24,9 @@ interface ActiveRun {
 
 const UPDATE_EVERY_MS = 400; // at most this often a run's summary is pushed while metrics stream
 
+/** Bases above this many parameters fine-tune with LoRA in the one-click preset. */
+const LARGE_BASE = 50_000_000;
+
 export class RunService {
   private readonly active = new Map<string, ActiveRun>();
   private readonly lastPush = new Map<string, number>();
@@ -43,12 +46,24 @@ export class RunService {
     const { store, datasets } = this.deps;
     const dataset = datasets.get(input.datasetId);
     const data = datasets.loadTrainData(dataset.id);
-    const chosen = input.preset === 'few-shot' ? fewShotConfig(profileTrainData(data)) : {};
+    const chosen = input.preset === 'few-shot' ? this.fewShotChoice(data, input.overrides) : {};
     const config = resolveTrainConfig(input.preset, input.overrides, chosen);
     checkBaseFitsTask(config, data.task, this.deps.bases);
     const run = store.create({ datasetId: dataset.id, task: data.task, preset: input.preset, config, hostPid: process.pid });
     this.launch(run.id, { config, data, startedMs: Date.now(), lastStep: 0 });
     return store.summary(run.id);
+  }
+
+  /**
+   * The one-click preset's choice for this data; a large imported base (over LARGE_BASE parameters) trains with LoRA
+   * at LoRA's usual learning rate, since a full fine-tune of it would need several times its size in memory.
+   */
+  private fewShotChoice(data: TrainData, overrides: Overrides): Partial<TrainConfig> {
+    const chosen = fewShotConfig(profileTrainData(data));
+    const base = overrides.base;
+    if (typeof base !== 'string' || !isImportedModel(base) || data.task !== 'generate') return chosen;
+    const parameters = this.deps.bases.imported.get(base).parameters;
+    return parameters > LARGE_BASE ? { ...chosen, base, method: 'lora', learningRate: 2e-4 } : { ...chosen, base };
   }
 
   /**
@@ -260,7 +275,6 @@ export class RunService {
 export function checkBaseFitsTask(config: TrainConfig, task: 'generate' | 'classify', bases: BaseFolders): void {
   if (isImportedModel(config.base)) {
     bases.pathOf(config.base); // not-found for an unknown id
-    if (bases.imported.arch(config.base) !== 'llama') throw new TunebenchError('bad-input', `Setting 'base' is invalid: ${config.base} is an imported GPT-2, which Tunebench can run and evaluate but not fine-tune; Llama folders fine-tune.`);
     if (task !== 'generate') throw new TunebenchError('bad-input', `Setting 'base' is invalid: ${config.base} generates text, and this dataset is labelled for classification (use glove-6b-100d or scratch).`);
     return;
   }

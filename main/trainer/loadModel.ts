@@ -7,17 +7,22 @@ import { badInput, notFound } from '../../common/result';
 import { CHECKPOINT_FORMAT } from './checkpoint';
 import { FEWSHOT_FORMAT, loadFewShot, type FewShotClassifier } from './fewshot';
 import { loadGptCheckpoint, type LoadedGpt } from './gptInference';
-import { loadHfFolder } from './hfModel';
+import { DECODER_CHECKPOINT_FORMAT, loadDecoderCheckpoint, loadDecoderFolder } from './decoder/checkpoint';
+import { decoderTokenizerFor } from './decoder/folderTokenizer';
+import type { DecoderModel } from './decoder/model';
+import type { DecoderTokenizer } from './decoder/tokenizer';
 import { LLAMA_BASE_FILES } from './llama/fineTune';
 import { loadLlama2cCheckpoint } from './llama/llama2cCheckpoint';
 import { LLAMA_CHECKPOINT_FORMAT, readLlamaCheckpoint } from './llama/llamaCheckpoint';
 import { LlamaModel } from './llama/llamaModel';
+import { loadSentencePieceModel } from './llama/sentencePieceModel';
 import { SentencePieceTokenizer } from './llama/sentencePieceTokenizer';
 import { readSafetensorsHeader } from './safetensors';
 
 export type LoadedModel = { description: string; dispose(): void } & (
   | { kind: 'gpt'; gpt: LoadedGpt }
   | { kind: 'llama'; model: LlamaModel; tokenizer: SentencePieceTokenizer }
+  | { kind: 'decoder'; model: DecoderModel; tokenizer: DecoderTokenizer }
   | { kind: 'fewshot'; classifier: FewShotClassifier }
 );
 
@@ -27,17 +32,18 @@ function builtinId(folder: string): string {
   return String((JSON.parse(readFileSync(file, 'utf8')) as { id?: unknown }).id);
 }
 
+/** stories260K's tok512.bin, or the tokenizer.model of an imported Llama folder a legacy checkpoint was tuned from. */
 function llamaTokenizer(baseFolder: string | undefined, vocabSize: number): SentencePieceTokenizer {
   if (!baseFolder) throw badInput('A Llama checkpoint needs its base model folder for the tokenizer.');
+  if (existsSync(join(baseFolder, 'config.json'))) return loadSentencePieceModel(join(baseFolder, 'tokenizer.model'));
   return SentencePieceTokenizer.load(join(baseFolder, LLAMA_BASE_FILES.tokenizer), vocabSize);
 }
 
 export function loadModel(ref: ModelRef): LoadedModel {
   if (ref.kind === 'builtin' && existsSync(join(ref.path, 'config.json'))) {
-    const hf = loadHfFolder(ref.path);
-    const description = `The imported model in ${ref.path}`;
-    if (hf.kind === 'llama') return { kind: 'llama', description, model: hf.model, tokenizer: hf.tokenizer, dispose: () => hf.model.dispose() };
-    return { kind: 'gpt', description, gpt: hf.gpt, dispose: () => hf.gpt.model.dispose() };
+    const tokenizer = decoderTokenizerFor(ref.path);
+    const { model, family } = loadDecoderFolder(ref.path);
+    return { kind: 'decoder', description: `The imported ${family.label} model in ${ref.path}`, model, tokenizer, dispose: () => model.dispose() };
   }
   if (ref.kind === 'builtin') {
     const id = builtinId(ref.path);
@@ -59,6 +65,12 @@ export function loadModel(ref: ModelRef): LoadedModel {
     if (!ref.basePath) throw badInput(`The few-shot checkpoint ${ref.path} needs its base encoder folder.`);
     const classifier = loadFewShot(ref.path, ref.basePath);
     return { kind: 'fewshot', description: `The few-shot classifier in ${ref.path}`, classifier, dispose: () => classifier.dispose() };
+  }
+  if (format === DECODER_CHECKPOINT_FORMAT) {
+    if (!ref.basePath) throw badInput(`The checkpoint ${ref.path} needs its base model folder for the tokenizer.`);
+    const tokenizer = decoderTokenizerFor(ref.basePath);
+    const { model, family } = loadDecoderCheckpoint(ref.path);
+    return { kind: 'decoder', description: `The fine-tuned ${family.label} model in ${ref.path}`, model, tokenizer, dispose: () => model.dispose() };
   }
   if (format === LLAMA_CHECKPOINT_FORMAT) {
     const trained = readLlamaCheckpoint(ref.path);

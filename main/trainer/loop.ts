@@ -1,18 +1,17 @@
-// The training loop: AdamW on the schedule of optimizer.ts (warmup, then cosine / linear / constant), gradient
-// accumulation over gradAccumulation micro-batches, global-norm clipping, label smoothing in the training loss, metrics
-// every logEvery steps, validation (plain cross-entropy) every evalEvery steps and at the end, early stopping on
-// val_loss (a resumed run counts evaluations without improvement afresh), checkpoints through a callback. Each step
-// leaves no tensors behind (tf.memory().numTensors is flat once Adam has made its moment variables), and the loop
-// yields to the event loop between steps so pause / resume / cancel messages are handled promptly.
+// Training the GPT-2-layout char model from scratch through the one loop (trainLoop.ts): its batches (data.ts), its
+// loss with seeded dropout and label smoothing (objective.ts), validation loss and accuracy, and checkpoints through a
+// callback that receives Adam's moments. Each step leaves no tensors behind (tf.memory().numTensors is flat once Adam
+// has made its moment variables).
 import type * as tf from './tfjs';
 import type { TrainConfig } from '../../common/config';
 import type { Batch, PreparedData } from './data';
 import type { GptModel } from './model';
 import { batchLoss, evaluate } from './objective';
-import { AdamW, EarlyStopping, learningRateAt } from './optimizer';
-import { rngFor } from './rng';
-import { StepClock, type StepControl } from './stepClock';
+import { learningRateAt } from './optimizer';
+import { rngFor, type Rng } from './rng';
+import type { StepControl } from './stepClock';
 import type { NamedArray } from './safetensors';
+import { runTrainLoop, type Trainable } from './trainLoop';
 
 export { learningRateAt };
 
@@ -55,53 +54,25 @@ export const decaysGptWeight = (name: string, variable: tf.Variable): boolean =>
 
 export async function train(opts: TrainOptions): Promise<TrainResult> {
   const { model, data, config } = opts;
-  const now = opts.now ?? (() => performance.now());
-  const optimizer = new AdamW(model.params, config, decaysGptWeight);
-  const micro = config.gradAccumulation;
-  const stopping = new EarlyStopping(config.earlyStoppingPatience);
-
-  let step = 0;
-  if (opts.resume) {
-    await optimizer.restore(opts.resume);
-    // the batches those steps drew, so the next ones match
-    for (; step < opts.resume.step; step++) for (let i = 0; i < micro; i++) data.nextTrainBatch();
-  }
-  const clock = new StepClock(now);
-  try {
-    while (step < config.steps) {
-      if (!(await clock.readyForStep(opts))) return { status: 'cancelled', step };
-
-      const s = step + 1;
-      const lr = learningRateAt(s, config);
+  let rng: Rng | null = null;
+  let rngStep = -1;
+  const trainable: Trainable<Batch> = {
+    params: model.params,
+    decays: decaysGptWeight,
+    nextBatch: () => data.nextTrainBatch(),
+    tokensPerBatch: data.tokensPerBatch,
+    loss(batch, s) {
       // dropout masks come from a stream per step, so a resumed run draws the same ones
-      const rng = rngFor(config.seed, `dropout:${s}`);
-      const batches: Batch[] = Array.from({ length: micro }, () => data.nextTrainBatch());
-      const result = optimizer.step((i) => batchLoss(model, batches[i], rng, config.labelSmoothing), lr);
-      step = s;
-      const values = await clock.afterStep(result, s, lr, data.tokensPerBatch * micro, config);
-
-      // evaluation and checkpoints do not count against throughput
-      const stopsEarly = await clock.outside(async () => {
-        let isLast = s === config.steps;
-        let early = false;
-        if (s % config.evalEvery === 0 || isLast) {
-          Object.assign(values, await evaluate(model, data.validation));
-          early = stopping.observe(s, values.val_loss) && !isLast;
-        }
-        if (Object.keys(values).length > 0) opts.onMetrics?.(s, values);
-        if (early) {
-          opts.onLog?.('info', stopping.message(s));
-          isLast = true;
-        }
-        if ((config.checkpointEvery > 0 && s % config.checkpointEvery === 0) || isLast) {
-          if (opts.onCheckpoint) await opts.onCheckpoint(s, await optimizer.state());
-        }
-        return early;
-      });
-      if (stopsEarly) return { status: 'completed', step, stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
-    }
-    return { status: 'completed', step };
-  } finally {
-    optimizer.dispose();
-  }
+      if (s !== rngStep) [rng, rngStep] = [rngFor(config.seed, `dropout:${s}`), s];
+      return batchLoss(model, batch, rng, config.labelSmoothing);
+    },
+    validate: () => evaluate(model, data.validation),
+    async save(step, optimizerState) {
+      await opts.onCheckpoint?.(step, optimizerState);
+      return { step, path: '', bytes: 0 };
+    },
+  };
+  const { onMetrics, onLog, shouldStop, waitWhilePaused, now, resume } = opts;
+  const result = await runTrainLoop(trainable, { config, resume, onMetrics, onLog, shouldStop, waitWhilePaused, now });
+  return { status: result.status, step: result.step, ...(result.status === 'completed' && result.stoppedEarly ? { stoppedEarly: result.stoppedEarly } : {}) };
 }

@@ -3,6 +3,9 @@
 // fits its base and reports through RunHooks.
 import { badInput } from '../../common/result';
 import { crossValidateFewShot, saveFewShot, shouldCrossValidate, trainFewShot } from './fewshot';
+import { loadDecoderFolder } from './decoder/checkpoint';
+import { fineTuneDecoder } from './decoder/fineTune';
+import { decoderTokenizerFor } from './decoder/folderTokenizer';
 import { fineTuneLlama } from './llama/fineTune';
 import { argmax } from './sampling';
 import type { RunTrainer, StartMessage } from './session';
@@ -60,6 +63,33 @@ export const fineTuneLlamaRun: RunTrainer = async (start, hooks) => {
     checkpointDir,
     onCheckpoint: (info) => {
       if (info.step < config.steps) hooks.onCheckpoint(info); // the last one is reported once, below
+    },
+    onMetrics: hooks.onMetrics,
+    onLog: hooks.onLog,
+    shouldStop: hooks.shouldStop,
+    waitWhilePaused: hooks.waitWhilePaused,
+  });
+  if (result.status === 'completed') hooks.onCheckpoint(result.checkpoint);
+  return { status: result.status, step: result.step };
+};
+
+/** An imported Hugging Face folder of any decoder family, fine-tuned on the user's texts. */
+export const fineTuneDecoderRun: RunTrainer = async (start, hooks) => {
+  const { data, config, checkpointDir, resumeFrom } = start;
+  if (data.task !== 'generate') throw badInput(`The base ${config.base} generates text; for a labelled dataset choose the glove-6b-100d base (few-shot) or train from scratch.`);
+  const folder = basePathOf(start);
+  const tokenizer = decoderTokenizerFor(folder);
+  const loaded = loadDecoderFolder(folder);
+  const result = await fineTuneDecoder({
+    base: { ...loaded, tokenizer, name: `the imported ${loaded.family.label} model in ${folder}`, id: config.base },
+    texts: data.train,
+    validation: data.validation,
+    ...(data.promptChars ? { promptChars: data.promptChars } : {}),
+    ...(resumeFrom ? { resume: resumeFrom } : {}),
+    config,
+    checkpointDir,
+    onCheckpoint: (info) => {
+      if (info.step < config.steps) hooks.onCheckpoint(info);
     },
     onMetrics: hooks.onMetrics,
     onLog: hooks.onLog,

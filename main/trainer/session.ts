@@ -9,7 +9,7 @@ import { prepareData } from './data';
 import { train } from './loop';
 import { GptModel } from './model';
 import { RunControl } from './runControl';
-import { fineTuneLlamaRun, trainFewShotRun } from './pretrainedRuns';
+import { fineTuneDecoderRun, fineTuneLlamaRun, trainFewShotRun } from './pretrainedRuns';
 
 export interface TrainerChannel {
   send(message: TrainerMessage): void;
@@ -41,7 +41,8 @@ export type RunTrainer = (start: StartMessage, hooks: RunHooks) => Promise<{ sta
 /** From scratch: the GPT-2-layout char model; from a built-in base: that base's own trainer. */
 function trainerFor(base: StartMessage['config']['base']): RunTrainer {
   if (base === 'glove-6b-100d') return trainFewShotRun;
-  if (base === 'stories260k' || isImportedModel(base)) return fineTuneLlamaRun; // imported folders are Llama (checked by the host)
+  if (base === 'stories260k') return fineTuneLlamaRun;
+  if (isImportedModel(base)) return fineTuneDecoderRun; // a Hugging Face folder of any family (checked at import)
   return trainScratchRun;
 }
 

@@ -2,6 +2,8 @@
 // their own KV-cached generation; GPT char models re-run the window each token (their context is short).
 import type { ClassifyResult, GenerateRequest, GenerateResult } from '../../common/protocol';
 import { badInput } from '../../common/result';
+import { generateDecoder } from './decoder/generate';
+import { scoreDecoder } from './decoder/score';
 import { gptClassify, gptNextLogits, gptScore, type LoadedGpt } from './gptInference';
 import { generateLlama } from './llama/generate';
 import { scoreLlama } from './llama/score';
@@ -13,6 +15,7 @@ const cannot = (model: LoadedModel, what: string) => badInput(`${model.descripti
 
 export function generateWith(model: LoadedModel, request: GenerateRequest, onToken: (text: string) => void): GenerateResult {
   if (model.kind === 'llama') return generateLlama(model.model, model.tokenizer, request, onToken);
+  if (model.kind === 'decoder') return generateDecoder(model.model, model.tokenizer, request, onToken);
   if (model.kind === 'gpt' && model.gpt.task === 'generate') return generateGpt(model.gpt, request, onToken);
   throw cannot(model, 'generate text: it is a classifier');
 }
@@ -25,6 +28,7 @@ export function classifyWith(model: LoadedModel, texts: string[]): ClassifyResul
 
 export function scoreWith(model: LoadedModel, texts: string[]): { loss: number; tokens: number } {
   if (model.kind === 'llama') return scoreLlama(model.model, model.tokenizer, texts);
+  if (model.kind === 'decoder') return scoreDecoder(model.model, model.tokenizer, texts);
   if (model.kind === 'gpt' && model.gpt.task === 'generate') return gptScore(model.gpt, texts);
   throw cannot(model, 'score text: it is a classifier');
 }

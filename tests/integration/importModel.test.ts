@@ -75,12 +75,13 @@ describe('models import', () => {
 
   it('refuses a folder without its tokenizer in one sentence and keeps nothing', () => {
     const folder = tempDir();
-    writeFileSync(join(folder, 'config.json'), JSON.stringify({ model_type: 'llama', hidden_size: 8 }));
+    const shape = { dim: 8, hiddenDim: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, vocabSize: 32, seqLen: 16 };
+    writeFileSync(join(folder, 'config.json'), JSON.stringify(hfLlamaConfig(shape, true)));
     writeFileSync(join(folder, 'model.safetensors'), Buffer.alloc(16));
     const dataDir = tempDir();
     const result = tunebench(dataDir, ['models', 'import', folder]);
     expect(result.code).toBe(2);
-    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/has no tokenizer\.model/)]);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(/has no tokenizer\.json \(nor a SentencePiece tokenizer\.model\)/)]);
     expect(tunebenchJson<ModelInfo[]>(dataDir, ['models', 'list']).some((m) => m.imported)).toBe(false);
     mkdirSync(join(dataDir, 'models'), { recursive: true });
     expect(readdirSync(join(dataDir, 'models'))).toEqual([]);

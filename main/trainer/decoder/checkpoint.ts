@@ -14,7 +14,9 @@ import { canonicalShapes } from './names';
 import type { DecoderSpec } from './spec';
 import { readTensor, streamFolderTensors, tensorEntries } from './weightFiles';
 
-export const DECODER_CHECKPOINT_FORMAT = 'tunebench-decoder-v1';
+import { DECODER_CHECKPOINT_FORMAT } from './checkpointFormat';
+
+export { DECODER_CHECKPOINT_FORMAT };
 
 export interface DecoderSource {
   family: Family;

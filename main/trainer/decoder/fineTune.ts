@@ -1,11 +1,10 @@
-// Fine-tuning any decoder family on a user's texts by full, freeze or lora (methods.ts). Optimisation is
-// optimizer.ts's (AdamW, warmup + cosine / linear / constant, gradAccumulation, global-norm clipping, label smoothing,
-// early stopping on val_loss). Metrics: loss, lr, grad_norm, tokens_per_s every logEvery steps; val_loss at step 0
-// (the base), every evalEvery steps and at the end, on at most evalBatches × batchSize validation rows (whole
-// documents, so it equals scoreDecoder on them). Prompt → completion texts train on their completions only.
-// Checkpoints are the family's own layout with LoRA merged (checkpoint.ts), Adam's moments beside each, and a lora
-// run's adapters beside those; a run resumes from one on the same curve (weights or adapters, moments and the
-// sampler's position come back). Seeded. The loop yields between steps for pause / resume / cancel.
+// Fine-tuning any decoder family on a user's texts by full, freeze or lora (methods.ts), through the one training
+// loop (trainLoop.ts: AdamW, schedule, gradAccumulation, clipping, early stopping); label smoothing in the loss here.
+// Metrics: loss, lr, grad_norm, tokens_per_s every logEvery steps; val_loss at step 0 (the base), every evalEvery
+// steps and at the end, on at most evalBatches × batchSize validation rows (whole documents, so it equals
+// scoreDecoder on them). Prompt → completion texts train on their completions only. Checkpoints are the family's own
+// layout with LoRA merged (checkpoint.ts), Adam's moments beside each, and a lora run's adapters beside those; a run
+// resumes from one on the same curve (weights or adapters, moments and the sampler's position come back). Seeded.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
@@ -14,11 +13,11 @@ import type { CheckpointInfo } from '../checkpoint';
 import { checkpointFileName, loraFileFor, optimizerFileFor } from '../checkpointFiles';
 import { completionsOnlyNote } from '../data';
 import { scoringBatches, windowSampler, type LlamaBatch, type LlamaDocument } from '../llama/llamaData';
-import { AdamW, EarlyStopping, learningRateAt } from '../optimizer';
 import { rngFor, shuffle } from '../rng';
 import { readSafetensors, writeSafetensors } from '../safetensors';
-import { StepClock, type StepControl } from '../stepClock';
+import type { StepControl } from '../stepClock';
 import * as tf from '../tfjs';
+import { runTrainLoop, type LoopResult, type Trainable } from '../trainLoop';
 import { DECODER_CHECKPOINT_FORMAT, loadDecoderCheckpoint, writeDecoderCheckpoint, type DecoderSource } from './checkpoint';
 import { decoderDocuments, decoderStream } from './data';
 import { DECODER_LORA_FORMAT } from './lora';
@@ -49,9 +48,7 @@ export interface FineTuneDecoderOptions extends StepControl {
   now?: () => number;
 }
 
-export type FineTuneDecoderResult =
-  | { status: 'completed'; step: number; checkpoint: CheckpointInfo; stoppedEarly?: { bestStep: number; bestValLoss: number } }
-  | { status: 'cancelled'; step: number; checkpoint: null };
+export type FineTuneDecoderResult = LoopResult;
 
 const OPTIMIZER_FORMAT = `${DECODER_CHECKPOINT_FORMAT}-adam`;
 
@@ -99,17 +96,14 @@ function resumedModel(path: string, base: DecoderBase): DecoderModel {
 
 export async function fineTuneDecoder(o: FineTuneDecoderOptions): Promise<FineTuneDecoderResult> {
   const { config, base, resume } = o;
-  const now = o.now ?? (() => performance.now());
   let model = base.model;
   let trained: TrainedWeights | null = null;
-  let optimizer: AdamW | null = null;
   try {
     if (resume && config.method !== 'lora') {
       model = resumedModel(resume.checkpoint, base);
       base.model.dispose();
     }
     trained = weightsToTrain(model, config, base.name);
-    optimizer = new AdamW(trained.params, config, decaysDecoderWeight);
     const { train, validation } = splitDocuments(o);
     const stream = decoderStream(train);
     const n = stream.tokens.length;
@@ -121,79 +115,53 @@ export async function fineTuneDecoder(o: FineTuneDecoderOptions): Promise<FineTu
       o.onLog?.('info', `The training texts are ${n} tokens in all, fewer than contextLength + 1; training windows are ${T} tokens.`);
     }
     if (T < 1) throw badInput('The training texts are too short to fine-tune on: they need at least two tokens.');
-    const nextBatch = windowSampler(stream, config.batchSize, T, config.seed);
     const masked = stream.trained !== null;
+    // whole documents, as scoreDecoder scores them: val_loss = scoreDecoder(validation texts)
     const validationBatches = scoringBatches(validation, Math.min(scoringContext(model), Math.max(T, config.contextLength)), config.batchSize, config.evalBatches * config.batchSize);
     o.onLog?.('info', `Fine-tuning ${base.name} on ${n.toLocaleString('en-US')} tokens from ${train.length} texts (windows of ${T}); validation: ${validation.length} texts.`);
     if (stream.trained) o.onLog?.('info', completionsOnlyNote(stream.trained));
     o.onLog?.('info', trained.description);
 
     const lora = trained.lora;
-    const micro = config.gradAccumulation;
-    let step = 0;
-    if (resume) {
-      if (lora) {
-        const path = loraFileFor(resume.checkpoint);
-        if (!existsSync(path)) throw badInput(`${resume.checkpoint} was saved without its LoRA adapters (${path}); it cannot be resumed.`);
-        const { tensors, metadata } = readSafetensors(path);
-        if (metadata.format !== DECODER_LORA_FORMAT) throw badInput(`${path} is not a Tunebench decoder LoRA file; the run cannot be resumed.`);
-        lora.restore(tensors, path);
-      }
-      await optimizer.restore({ step: resume.step, optimizerState: readOptimizerState(resume.checkpoint) });
-      for (; step < resume.step; step++) for (let i = 0; i < micro; i++) nextBatch(); // the windows those steps drew
-      o.onLog?.('info', `Resuming after step ${resume.step} from ${resume.checkpoint}.`);
-    } else {
-      o.onMetrics?.(0, { val_loss: decoderMeanLoss(model, validationBatches).loss });
+    if (resume && lora) {
+      const path = loraFileFor(resume.checkpoint);
+      if (!existsSync(path)) throw badInput(`${resume.checkpoint} was saved without its LoRA adapters (${path}); it cannot be resumed.`);
+      const { tensors, metadata } = readSafetensors(path);
+      if (metadata.format !== DECODER_LORA_FORMAT) throw badInput(`${path} is not a Tunebench decoder LoRA file; the run cannot be resumed.`);
+      lora.restore(tensors, path);
     }
-
-    const saveAt = async (s: number): Promise<CheckpointInfo> => {
-      const path = join(o.checkpointDir, checkpointFileName(s));
-      const metadata = { step: String(s), base: base.id, config: JSON.stringify(config) };
-      const { bytes } = writeDecoderCheckpoint(model, base, lora, path, metadata);
-      if (lora) {
-        writeSafetensors(loraFileFor(path), lora.read(), {
-          format: DECODER_LORA_FORMAT,
-          step: String(s),
-          rank: String(config.loraRank),
-          alpha: String(config.loraAlpha),
-          targets: config.loraTargets,
-          family: base.family.id,
-        });
-      }
-      writeSafetensors(optimizerFileFor(path), await optimizer!.state(), { format: OPTIMIZER_FORMAT, step: String(s) });
-      return { step: s, path, bytes };
+    const tuned = model;
+    const trainable: Trainable<LlamaBatch> = {
+      params: trained.params,
+      decays: decaysDecoderWeight,
+      nextBatch: windowSampler(stream, config.batchSize, T, config.seed),
+      tokensPerBatch: config.batchSize * T,
+      loss: (batch) => windowLoss(tuned, batch, config.labelSmoothing, masked),
+      validate: () => ({ val_loss: decoderMeanLoss(tuned, validationBatches).loss }),
+      save(s, optimizerState) {
+        const path = join(o.checkpointDir, checkpointFileName(s));
+        const { bytes } = writeDecoderCheckpoint(tuned, base, lora, path, { step: String(s), base: base.id, config: JSON.stringify(config) });
+        if (lora) {
+          const meta = { format: DECODER_LORA_FORMAT, step: String(s), rank: String(config.loraRank), alpha: String(config.loraAlpha), targets: config.loraTargets, family: base.family.id };
+          writeSafetensors(loraFileFor(path), lora.read(), meta);
+        }
+        writeSafetensors(optimizerFileFor(path), optimizerState, { format: OPTIMIZER_FORMAT, step: String(s) });
+        return { step: s, path, bytes };
+      },
     };
-    const stopping = new EarlyStopping(config.earlyStoppingPatience);
-    const clock = new StepClock(now);
-    while (step < config.steps) {
-      if (!(await clock.readyForStep(o))) return { status: 'cancelled', step, checkpoint: null };
-      const s = step + 1;
-      const lr = learningRateAt(s, config);
-      const batches = Array.from({ length: micro }, () => nextBatch());
-      const result = optimizer.step((i) => windowLoss(model, batches[i], config.labelSmoothing, masked), lr);
-      step = s;
-      const values = await clock.afterStep(result, s, lr, micro * config.batchSize * T, config);
-      const finished = await clock.outside(async (): Promise<FineTuneDecoderResult | null> => {
-        const isLast = s === config.steps;
-        let stopsEarly = false;
-        if (s % config.evalEvery === 0 || isLast) {
-          values.val_loss = decoderMeanLoss(model, validationBatches).loss;
-          stopsEarly = stopping.observe(s, values.val_loss);
-        }
-        if (Object.keys(values).length > 0) o.onMetrics?.(s, values);
-        if (isLast) return { status: 'completed', step, checkpoint: await saveAt(s) };
-        if (stopsEarly) {
-          o.onLog?.('info', stopping.message(s));
-          return { status: 'completed', step, checkpoint: await saveAt(s), stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
-        }
-        if (config.checkpointEvery > 0 && s % config.checkpointEvery === 0) o.onCheckpoint?.(await saveAt(s));
-        return null;
-      });
-      if (finished) return finished;
-    }
-    return { status: 'completed', step, checkpoint: await saveAt(step) };
+    if (resume) o.onLog?.('info', `Resuming after step ${resume.step} from ${resume.checkpoint}.`);
+    return await runTrainLoop(trainable, {
+      config,
+      validateAtStart: true,
+      ...(resume ? { resume: { step: resume.step, optimizerState: readOptimizerState(resume.checkpoint) } } : {}),
+      onMetrics: o.onMetrics,
+      onLog: o.onLog,
+      onCheckpoint: o.onCheckpoint,
+      shouldStop: o.shouldStop,
+      waitWhilePaused: o.waitWhilePaused,
+      now: o.now,
+    });
   } finally {
-    optimizer?.dispose();
     model.setAdapter(null);
     trained?.lora?.dispose();
     model.dispose();

@@ -1,7 +1,8 @@
 // Text generation with a DecoderModel: [BOS] + the prompt in one forward pass (prefill), then one token per step
 // through the KV cache; stop on the tokenizer's stop ids (end of text / end of turn), a stop string, maxTokens, or a
-// full context. The generated ids are decoded as a whole each step and streamed as the text grows, holding back a
-// trailing U+FFFD that the next byte token may complete and any tail that may start a stop string.
+// full context. Prompt and generated ids are decoded together each step and the text after the prompt's is streamed
+// as it grows, holding back a trailing U+FFFD that the next byte token may complete and any tail that may start a
+// stop string.
 import type { GenerateRequest, GenerateResult } from '../../../common/protocol';
 import { rngFor } from '../rng';
 import { sampleToken, StopMatcher } from '../sampling';
@@ -19,6 +20,12 @@ export function generateDecoder(model: DecoderModel, tokenizer: DecoderTokenizer
   const stops = new Set(tokenizer.stopIds);
   const cache = model.newCache();
   const generated: number[] = [];
+  // decoded after the prompt, as a streamer does: a continuation's leading space (SentencePiece's ▁) survives
+  const promptText = tokenizer.decode(prompt);
+  const continuation = (ids: readonly number[]) => {
+    const all = tokenizer.decode([...prompt, ...ids]);
+    return all.startsWith(promptText) ? all.slice(promptText.length) : tokenizer.decode(ids);
+  };
   let decoded = 0;
   let text = '';
   const show = (piece: string) => {
@@ -43,7 +50,7 @@ export function generateDecoder(model: DecoderModel, tokenizer: DecoderTokenizer
         break;
       }
       generated.push(next);
-      const all = tokenizer.decode(generated);
+      const all = continuation(generated);
       const ready = all.endsWith('\uFFFD') ? all.length - 1 : all.length;
       const step = stopper.push(all.slice(decoded, ready));
       decoded = Math.max(decoded, ready);
@@ -58,7 +65,7 @@ export function generateDecoder(model: DecoderModel, tokenizer: DecoderTokenizer
     cache.dispose();
   }
   if (stopReason !== 'stop') {
-    const step = stopper.push(tokenizer.decode(generated).slice(decoded));
+    const step = stopper.push(continuation(generated).slice(decoded));
     show(step.emit);
     if (step.stopped) stopReason = 'stop';
     else show(stopper.flush());

@@ -3,18 +3,28 @@ import { badInput } from '../../../common/result';
 import type { RopeScaling, RopeSpec } from '../decoder/spec';
 import type { HfConfig } from './types';
 
+const MAX_DIMENSION = 2 ** 24;
+
 export class ConfigFields {
   constructor(
     readonly config: HfConfig,
     readonly file: string,
   ) {}
 
-  /** A positive whole number; `fallback` when the field is absent or null. */
+  /** A positive whole number (below 2^24: no real dimension is larger); `fallback` when absent or null. */
   int(key: string, fallback?: number): number {
     const v = this.config[key];
     if ((v === undefined || v === null) && fallback !== undefined) return fallback;
+    if (typeof v === 'number' && Number.isInteger(v) && v >= MAX_DIMENSION) throw badInput(`${this.file}: '${key}' is ${v}, larger than any model Tunebench can hold.`);
     if (typeof v !== 'number' || !Number.isInteger(v) || v <= 0) throw badInput(`${this.file}: '${key}' must be a positive whole number${v === undefined ? ' and is missing' : `, not ${JSON.stringify(v)}`}.`);
     return v;
+  }
+
+  /** A block count: at most 1024 (the deepest released models have about 130). */
+  layerCount(key: string): number {
+    const n = this.int(key);
+    if (n > 1024) throw badInput(`${this.file}: '${key}' is ${n}; Tunebench runs models of at most 1024 blocks.`);
+    return n;
   }
 
   num(key: string, fallback: number): number {

@@ -1,9 +1,9 @@
 // Fine-tuning a pretrained llama2.c model (stories260K in resources/models/stories260k) on a user's texts, by one of
 // three methods: full (every weight), freeze (only the top trainLayers blocks and the final norm; the tied embedding
 // stays frozen, since it is also the input of the frozen lower blocks) or lora (low-rank adapters, lora.ts; the base
-// frozen). Optimisation is optimizer.ts's, shared with the char model's loop: AdamW (decay on matrices, not norms or
-// the embedding), the warmup + cosine / linear / constant schedule, gradAccumulation micro-batches per step, global-
-// norm clipping, label smoothing in the training loss, early stopping on val_loss. Metrics: loss, lr, grad_norm,
+// frozen). Training runs through the one loop (trainLoop.ts): AdamW (decay on matrices, not norms or the embedding),
+// the warmup + cosine / linear / constant schedule, gradAccumulation micro-batches per step, global-norm clipping,
+// early stopping on val_loss; label smoothing in the training loss here. Metrics: loss, lr, grad_norm,
 // tokens_per_s every logEvery steps; val_loss (plain cross-entropy) at step 0 (the base model), every evalEvery steps
 // and at the end, on at most evalBatches × batchSize validation rows (whole documents, so it equals scoreLlama on
 // those texts). Prompt → completion texts (promptChars) are trained and validated on their completions only (see
@@ -12,7 +12,7 @@
 // the weights (for lora the base, plus the saved adapters), the moments and the sampler's position come back, so the
 // curve goes on as if it had never stopped (early stopping counts evaluations afresh, as loop.ts does). Seeded: the
 // same seed and backend give the same losses. config.dropout is not used (the base was trained with it, but few steps
-// on few texts do not need it). The loop yields between steps for pause / resume / cancel.
+// on few texts do not need it). Imported Hugging Face folders of every family train in decoder/fineTune.ts.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
@@ -20,14 +20,14 @@ import { badInput } from '../../../common/result';
 import { checkpointFileName, type CheckpointInfo } from '../checkpoint';
 import { completionsOnlyNote } from '../data';
 import { optimizerFileFor } from '../checkpointFiles';
-import { AdamW, countParameters, EarlyStopping, learningRateAt } from '../optimizer';
+import { countParameters } from '../optimizer';
 import { rngFor, shuffle } from '../rng';
 import { readSafetensors, writeSafetensors } from '../safetensors';
-import { StepClock, type StepControl } from '../stepClock';
+import type { StepControl } from '../stepClock';
 import * as tf from '../tfjs';
+import { runTrainLoop, type LoopResult, type Trainable } from '../trainLoop';
 import { LLAMA_CHECKPOINT_FORMAT, readLlamaCheckpoint, writeLlamaCheckpoint } from './llamaCheckpoint';
 import { scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
-import { readHfLlama } from '../hfModel';
 import { EMBED, LlamaTrainable } from './llamaTrainable';
 import { LoraAdapters, loraFileFor, writeLoraAdapters } from './lora';
 import { meanLoss } from './score';
@@ -54,9 +54,7 @@ export interface FineTuneLlamaOptions extends StepControl {
 }
 
 /** 'completed' also when early stopping ended the run before config.steps (stoppedEarly says where the best was). */
-export type FineTuneLlamaResult =
-  | { status: 'completed'; step: number; checkpoint: CheckpointInfo; stoppedEarly?: { bestStep: number; bestValLoss: number } }
-  | { status: 'cancelled'; step: number; checkpoint: null };
+export type FineTuneLlamaResult = LoopResult;
 
 /** Training and validation documents as token ids; holds out part of the training texts when needed. */
 function splitDocuments(o: FineTuneLlamaOptions, tokenizer: SentencePieceTokenizer, log: FineTuneLlamaOptions['onLog']) {
@@ -138,15 +136,8 @@ function readOptimizerState(checkpoint: string) {
   return tensors;
 }
 
-/**
- * The base to fine-tune: stories260K's llama2.c files (LLAMA_BASE_FILES), or an imported Hugging Face Llama folder
- * (config.json, model.safetensors, tokenizer.model).
- */
+/** The base to fine-tune: stories260K's llama2.c files (LLAMA_BASE_FILES); imported folders train in decoder/. */
 function loadBase(folder: string): { model: LlamaTrainable; tokenizer: () => SentencePieceTokenizer; name: string } {
-  if (existsSync(join(folder, 'config.json'))) {
-    const { config, weights, tokenizer } = readHfLlama(folder);
-    return { model: new LlamaTrainable(config, weights), tokenizer: () => tokenizer, name: `the imported model in ${folder}` };
-  }
   const model = LlamaTrainable.fromCheckpoint(join(folder, LLAMA_BASE_FILES.weights));
   return { model, tokenizer: () => SentencePieceTokenizer.load(join(folder, LLAMA_BASE_FILES.tokenizer), model.config.vocabSize), name: 'stories260K' };
 }
@@ -159,14 +150,12 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
   // a resumed full / freeze run starts from the checkpoint's weights; lora from the base, its adapters restored below
   let model = base.model;
   let trained: TrainedWeights | null = null;
-  let optimizer: AdamW | null = null;
   try {
     if (resume && config.method !== 'lora') {
       model = checkpointModel(resume.checkpoint, base.model);
       base.model.dispose();
     }
     trained = weightsToTrain(model, config);
-    optimizer = new AdamW(trained.params, config, decaysLlamaWeight);
     const tokenizer = base.tokenizer();
     const { train, validation } = splitDocuments(o, tokenizer, o.onLog);
     const stream = trainingStream(train);
@@ -188,61 +177,39 @@ export async function fineTuneLlama(o: FineTuneLlamaOptions): Promise<FineTuneLl
     o.onLog?.('info', trained.description);
 
     const adapters = trained.adapters;
-    const micro = config.gradAccumulation;
-    let step = 0;
     if (resume) {
       adapters?.restorePeft(model, loraFileFor(resume.checkpoint));
-      await optimizer.restore({ step: resume.step, optimizerState: readOptimizerState(resume.checkpoint) });
-      for (; step < resume.step; step++) for (let i = 0; i < micro; i++) nextBatch(); // the windows those steps drew
       o.onLog?.('info', `Resuming after step ${resume.step} from ${resume.checkpoint}.`);
-    } else {
-      o.onMetrics?.(0, { val_loss: meanLoss(model, validationBatches).loss });
     }
-
-    const saveAt = async (step: number): Promise<CheckpointInfo> => {
-      const path = join(o.checkpointDir, checkpointFileName(step));
-      const metadata = { step: String(step), base: 'stories260k', config: JSON.stringify(config) };
-      const { bytes } = writeLlamaCheckpoint(model, path, metadata);
-      if (adapters) writeLoraAdapters(adapters, model, loraFileFor(path), { step: String(step), base: 'stories260k' });
-      writeSafetensors(optimizerFileFor(path), await optimizer!.state(), { format: OPTIMIZER_FORMAT, step: String(step) });
-      return { step, path, bytes };
+    const tuned = model;
+    const trainable: Trainable<LlamaBatch> = {
+      params: trained.params,
+      decays: decaysLlamaWeight,
+      nextBatch,
+      tokensPerBatch: config.batchSize * T,
+      loss: (batch) => windowLoss(tuned, batch, config.labelSmoothing, masked),
+      validate: () => ({ val_loss: meanLoss(tuned, validationBatches).loss }),
+      save(s, optimizerState) {
+        const path = join(o.checkpointDir, checkpointFileName(s));
+        const metadata = { step: String(s), base: 'stories260k', config: JSON.stringify(config) };
+        const { bytes } = writeLlamaCheckpoint(tuned, path, metadata);
+        if (adapters) writeLoraAdapters(adapters, tuned, loraFileFor(path), { step: String(s), base: 'stories260k' });
+        writeSafetensors(optimizerFileFor(path), optimizerState, { format: OPTIMIZER_FORMAT, step: String(s) });
+        return { step: s, path, bytes };
+      },
     };
-    const stopping = new EarlyStopping(config.earlyStoppingPatience);
-    const clock = new StepClock(now);
-    while (step < config.steps) {
-      if (!(await clock.readyForStep(o))) return { status: 'cancelled', step, checkpoint: null };
-      const s = step + 1;
-      const lr = learningRateAt(s, config);
-      const batches = Array.from({ length: micro }, () => nextBatch());
-      const result = optimizer.step((i) => windowLoss(model, batches[i], config.labelSmoothing, masked), lr);
-      step = s;
-      const values = await clock.afterStep(result, s, lr, micro * config.batchSize * T, config);
-      // evaluation and checkpoints do not count against throughput
-      const finished = await clock.outside(async (): Promise<FineTuneLlamaResult | null> => {
-        const isLast = s === config.steps;
-        let stopsEarly = false;
-        if (s % config.evalEvery === 0 || isLast) {
-          values.val_loss = meanLoss(model, validationBatches).loss;
-          stopsEarly = stopping.observe(s, values.val_loss);
-        }
-        if (Object.keys(values).length > 0) o.onMetrics?.(s, values);
-        if (isLast) return { status: 'completed', step, checkpoint: await saveAt(s) };
-        if (stopsEarly) {
-          o.onLog?.('info', stopping.message(s));
-          return { status: 'completed', step, checkpoint: await saveAt(s), stoppedEarly: { bestStep: stopping.bestStep, bestValLoss: stopping.bestLoss } };
-        }
-        if (config.checkpointEvery > 0 && s % config.checkpointEvery === 0) {
-          const checkpoint = await saveAt(s); // written with or without a listener
-          o.onCheckpoint?.(checkpoint);
-        }
-        return null;
-      });
-      if (finished) return finished;
-    }
-    // steps ≥ 1 and a resumed run is before its last step, so the loop returned already
-    return { status: 'completed', step, checkpoint: await saveAt(step) };
+    return await runTrainLoop(trainable, {
+      config,
+      validateAtStart: true,
+      ...(resume ? { resume: { step: resume.step, optimizerState: readOptimizerState(resume.checkpoint) } } : {}),
+      onMetrics: o.onMetrics,
+      onLog: o.onLog,
+      onCheckpoint: o.onCheckpoint,
+      shouldStop: o.shouldStop,
+      waitWhilePaused: o.waitWhilePaused,
+      now: o.now,
+    });
   } finally {
-    optimizer?.dispose();
     model.setAdapter(null);
     trained?.adapters?.dispose();
     model.dispose();

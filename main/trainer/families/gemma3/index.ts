@@ -27,7 +27,7 @@ function layerKinds(config: HfConfig, file: string, layers: number, f: ConfigFie
 export function gemma3Spec(config: HfConfig, file: string): DecoderSpec {
   const f = new ConfigFields(config, file);
   const hidden = f.int('hidden_size');
-  const layers = f.int('num_hidden_layers');
+  const layers = f.layerCount('num_hidden_layers');
   const { heads, kvHeads, headDim } = f.attentionShape(hidden, 256);
   const act = config.hidden_activation ?? config.hidden_act ?? 'gelu_pytorch_tanh';
   if (act !== 'gelu_pytorch_tanh' && act !== 'gelu_tanh') throw badInput(`${file}: 'hidden_activation' is ${JSON.stringify(act)}; Tunebench runs 'gelu_pytorch_tanh' for Gemma 3.`);

@@ -22,7 +22,7 @@ function gpt2Spec(config: HfConfig, file: string): DecoderSpec {
   const hidden = f.int('n_embd');
   const heads = f.int('n_head');
   if (hidden % heads !== 0) throw badInput(`${file}: n_embd ${hidden} is not a multiple of n_head ${heads}.`);
-  const layers = f.int('n_layer');
+  const layers = f.layerCount('n_layer');
   f.oneOf('activation_function', ['gelu_new', 'gelu_pytorch_tanh'], 'gelu_new');
   if (f.bool('scale_attn_by_inverse_layer_idx', false)) throw badInput(`${file}: 'scale_attn_by_inverse_layer_idx' is not supported.`);
   const rope = { theta: 10000, scaling: { type: 'default' as const } }; // unused: positions are learned

@@ -10,7 +10,7 @@ import type { Family, HfConfig } from '../types';
 export function llamaSpec(config: HfConfig, file: string, family = 'llama'): DecoderSpec {
   const f = new ConfigFields(config, file);
   const hidden = f.int('hidden_size');
-  const layers = f.int('num_hidden_layers');
+  const layers = f.layerCount('num_hidden_layers');
   const { heads, kvHeads, headDim } = f.attentionShape(hidden);
   f.oneOf('hidden_act', ['silu'], 'silu');
   const attentionBias = f.bool('attention_bias', false);

@@ -7,7 +7,7 @@ import { baseChoices, METHOD_HELP, METHODS } from '../../lib/baseModels';
 import { presetConfig } from '../../lib/configDraft';
 import { fewShotChoice } from '../../lib/fewShotPreview';
 import { settingApplies } from '../../lib/settingRelevance';
-import { formatCount } from '../../lib/format';
+import { formatBytes, formatCount } from '../../lib/format';
 import { showScreen } from '../../store/actions';
 import { selectDraft, selectPresetChoice } from '../../store/draft';
 import { selectCurrentDataset, useWorkbenchStore } from '../../store/store';
@@ -45,7 +45,7 @@ export function ModelScreen() {
         value: m.id,
         label: m.name,
         text: m.description,
-        facts: m.kind === 'scratch' ? 'any task' : `${m.kind} · ${m.tasks.join(', ')}${m.parameters ? ` · ${formatCount(m.parameters)} parameters` : ''}`,
+        facts: m.kind === 'scratch' ? 'any task' : [m.family ?? m.kind, m.tasks.join(', '), m.parameters ? `${formatCount(m.parameters)} parameters` : '', m.bytes ? `${formatBytes(m.bytes)} on disk` : ''].filter(Boolean).join(' · '),
       })),
     [models],
   );

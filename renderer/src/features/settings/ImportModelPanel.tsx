@@ -30,12 +30,12 @@ export function ImportModelPanel() {
         Imported models
       </h2>
       {imported.length === 0 ? (
-        <p className="muted">None yet. A Llama folder (config.json, model.safetensors, tokenizer.model) can then be fine-tuned like stories260K.</p>
+        <p className="muted">None yet. A Hugging Face folder of a Llama, Qwen2, Qwen3, Gemma 3 or GPT-2 model (config.json, safetensors weights, tokenizer.json) can then be fine-tuned like stories260K.</p>
       ) : (
         <ul className="plain-list">
           {imported.map((m) => (
             <li key={m.id}>
-              <strong>{m.name}</strong> <span className="muted mono">{m.id}</span> · {m.parameters.toLocaleString()} parameters
+              <strong>{m.name}</strong> <span className="muted mono">{m.id}</span> · {m.family ? `${m.family} · ` : ''}{m.parameters.toLocaleString()} parameters
             </li>
           ))}
         </ul>

@@ -166,8 +166,11 @@ function toFloat32(dtype: string, raw: Uint8Array, count: number): Float32Array 
   return out;
 }
 
-/** Tensor names, dtypes and shapes, and the metadata, reading only the header (a model file may be gigabytes). */
-export function readSafetensorsHeader(path: string): { tensors: { name: string; dtype: string; shape: number[] }[]; metadata: Record<string, string> } {
+/** A tensor's place in a file: begin and end are absolute byte offsets. */
+export type TensorPlace = CheckedEntry;
+
+/** Every tensor's place in the file (in file order) and the metadata, reading and checking only the header. */
+export function readSafetensorsPlaces(path: string): { tensors: TensorPlace[]; metadata: Record<string, string> } {
   const fd = openSync(path, 'r');
   try {
     const fileBytes = fstatSync(fd).size;
@@ -176,11 +179,25 @@ export function readSafetensorsHeader(path: string): { tensors: { name: string; 
     const length = checkedHeaderLength(lengthBytes, fileBytes, path);
     const header = Buffer.alloc(length);
     if (readSync(fd, header, 0, length, 8) < length) throw badInput(`${path} is not a valid safetensors file: it ends inside its header.`);
-    const { tensors, metadata } = checkHeader(header, fileBytes, path);
-    return { tensors: tensors.map(({ name, dtype, shape }) => ({ name, dtype, shape })), metadata };
+    const { tensors, metadata, dataStart } = checkHeader(header, fileBytes, path);
+    return { tensors: tensors.map((t) => ({ ...t, begin: dataStart + t.begin, end: dataStart + t.end })), metadata };
   } finally {
     closeSync(fd);
   }
+}
+
+/** Tensor names, dtypes and shapes, and the metadata, reading only the header (a model file may be gigabytes). */
+export function readSafetensorsHeader(path: string): { tensors: { name: string; dtype: string; shape: number[] }[]; metadata: Record<string, string> } {
+  const { tensors, metadata } = readSafetensorsPlaces(path);
+  return { tensors: tensors.map(({ name, dtype, shape }) => ({ name, dtype, shape })), metadata };
+}
+
+/** One tensor as float32, read at its place from an open file (`source` names the file in errors). */
+export function readTensorAt(fd: number, place: TensorPlace, source: string): NamedArray {
+  if (!READABLE.has(place.dtype)) throw badInput(`${source}: tensor ${place.name} has dtype ${place.dtype}; F32, F16 and BF16 are supported.`);
+  const raw = Buffer.alloc(place.end - place.begin);
+  readSync(fd, raw, 0, raw.length, place.begin);
+  return { name: place.name, shape: place.shape, data: toFloat32(place.dtype, raw, place.shape.reduce((a, b) => a * b, 1)) };
 }
 
 export function decodeSafetensors(bytes: Uint8Array, source = 'safetensors data'): SafetensorsContent {

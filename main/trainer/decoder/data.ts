@@ -3,7 +3,7 @@
 // completion (each part alone, so the boundary is a token boundary), and only the completion's tokens and the end
 // token count in the loss. The stream, windows and scoring rows are llama/llamaData.ts's, which take documents.
 import type { TokenStream } from '../data';
-import type { LlamaDocument } from '../llama/llamaData';
+import { documentStream, type LlamaDocument } from '../llama/llamaData';
 import { withBos, type DecoderTokenizer } from './tokenizer';
 
 export function decoderDocuments(tokenizer: DecoderTokenizer, texts: readonly string[], promptChars?: readonly number[]): LlamaDocument[] {
@@ -25,14 +25,4 @@ export function decoderDocuments(tokenizer: DecoderTokenizer, texts: readonly st
 }
 
 /** Documents back to back (each carries its own BOS and end token).  → (n) */
-export function decoderStream(documents: readonly LlamaDocument[]): TokenStream {
-  const ids = documents.flatMap((d) => d.ids);
-  if (!documents.some((d) => d.trained)) return { tokens: Int32Array.from(ids), trained: null };
-  const trained = new Uint8Array(ids.length).fill(1);
-  let at = 0;
-  for (const d of documents) {
-    if (d.trained) trained.set(d.trained, at);
-    at += d.ids.length;
-  }
-  return { tokens: Int32Array.from(ids), trained };
-}
+export const decoderStream = (documents: readonly LlamaDocument[]): TokenStream => documentStream(documents);

@@ -23,7 +23,7 @@ import { decoderDocuments, decoderStream } from './data';
 import { DECODER_LORA_FORMAT } from './lora';
 import { decaysDecoderWeight, weightsToTrain, type TrainedWeights } from './methods';
 import type { DecoderModel } from './model';
-import { decoderMeanLoss, scoringContext } from './score';
+import { meanMaskedLoss, scoringContext } from './score';
 import type { DecoderTokenizer } from './tokenizer';
 
 /** A base to fine-tune: its model (taken over: disposed at the end), where it came from, its tokenizer and name. */
@@ -137,7 +137,7 @@ export async function fineTuneDecoder(o: FineTuneDecoderOptions): Promise<FineTu
       nextBatch: windowSampler(stream, config.batchSize, T, config.seed),
       tokensPerBatch: config.batchSize * T,
       loss: (batch) => windowLoss(tuned, batch, config.labelSmoothing, masked),
-      validate: () => ({ val_loss: decoderMeanLoss(tuned, validationBatches).loss }),
+      validate: () => ({ val_loss: meanMaskedLoss(tuned, validationBatches).loss }),
       save(s, optimizerState) {
         const path = join(o.checkpointDir, checkpointFileName(s));
         const { bytes } = writeDecoderCheckpoint(tuned, base, lora, path, { step: String(s), base: base.id, config: JSON.stringify(config) });

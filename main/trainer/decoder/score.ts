@@ -9,8 +9,13 @@ import type { DecoderTokenizer } from './tokenizer';
 
 const SCORE_BATCH_ROWS = 8;
 
-/** Mean loss over the masked targets of `batches`; one sync per batch. */
-export function decoderMeanLoss(model: DecoderModel, batches: readonly LlamaBatch[]): { loss: number; tokens: number } {
+/** What scoring needs of a model: the masked mean loss of a batch. */
+interface ScoresBatches {
+  lossOn(inputs: tf.Tensor2D, targets: tf.Tensor2D, mask?: tf.Tensor2D): tf.Scalar;
+}
+
+/** Mean loss over the masked targets of `batches` (any model with lossOn: a decoder, stories260K's); one sync per batch. */
+export function meanMaskedLoss(model: ScoresBatches, batches: readonly LlamaBatch[]): { loss: number; tokens: number } {
   let sum = 0;
   let tokens = 0;
   for (const batch of batches) {
@@ -33,5 +38,5 @@ export const scoringContext = (model: DecoderModel): number => Math.min(model.sp
 export function scoreDecoder(model: DecoderModel, tokenizer: DecoderTokenizer, texts: readonly string[]): { loss: number; tokens: number } {
   const documents = decoderDocuments(tokenizer, texts);
   if (documents.length === 0) throw badInput(`All ${texts.length} texts to score are blank; give at least one text with words in it.`);
-  return decoderMeanLoss(model, scoringBatches(documents, scoringContext(model), SCORE_BATCH_ROWS));
+  return meanMaskedLoss(model, scoringBatches(documents, scoringContext(model), SCORE_BATCH_ROWS));
 }

@@ -60,9 +60,12 @@ export function tokenizeDocuments(tokenizer: SentencePieceTokenizer, texts: read
 }
 
 /** The training stream: documents back to back, then a closing BOS (marked trained).  → (n) */
-export function trainingStream(documents: readonly LlamaDocument[]): TokenStream {
+export const trainingStream = (documents: readonly LlamaDocument[]): TokenStream => documentStream(documents, BOS_ID);
+
+/** Documents back to back, then `closing` when given (marked trained); the marks where any document has them.  → (n) */
+export function documentStream(documents: readonly LlamaDocument[], closing: number | null = null): TokenStream {
   const ids = documents.flatMap((d) => d.ids);
-  ids.push(BOS_ID);
+  if (closing !== null) ids.push(closing);
   if (!documents.some((d) => d.trained)) return { tokens: Int32Array.from(ids), trained: null };
   const trained = new Uint8Array(ids.length).fill(1);
   let at = 0;

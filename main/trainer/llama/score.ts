@@ -3,7 +3,8 @@
 import { badInput } from '../../../common/result';
 import * as tf from '../tfjs';
 import { oneHotFloat } from '../layers';
-import { maskedCount, scoringBatches, tokenizeDocuments, type LlamaBatch } from './llamaData';
+import { meanMaskedLoss } from '../decoder/score';
+import { scoringBatches, tokenizeDocuments, type LlamaBatch } from './llamaData';
 import { LlamaModel } from './llamaModel';
 import type { LlamaTrainable } from './llamaTrainable';
 import type { SentencePieceTokenizer } from './sentencePieceTokenizer';
@@ -11,22 +12,7 @@ import type { SentencePieceTokenizer } from './sentencePieceTokenizer';
 const SCORE_BATCH_ROWS = 8;
 
 /** Mean loss over the masked targets of `batches`, batched through the trainable forward. One sync per batch. */
-export function meanLoss(model: LlamaTrainable, batches: readonly LlamaBatch[]): { loss: number; tokens: number } {
-  let sum = 0;
-  let tokens = 0;
-  for (const batch of batches) {
-    const count = maskedCount(batch);
-    if (count === 0) continue;
-    const loss = tf.tidy(() => {
-      const shape: [number, number] = [batch.B, batch.T];
-      return model.lossOn(tf.tensor2d(batch.inputs, shape, 'int32'), tf.tensor2d(batch.targets, shape, 'int32'), tf.tensor2d(batch.mask, shape));
-    });
-    sum += loss.dataSync()[0] * count;
-    loss.dispose();
-    tokens += count;
-  }
-  return { loss: tokens > 0 ? sum / tokens : NaN, tokens };
-}
+export const meanLoss = (model: LlamaTrainable, batches: readonly LlamaBatch[]): { loss: number; tokens: number } => meanMaskedLoss(model, batches);
 
 /** Same as meanLoss with the KV-cache model's full-sequence forward, one row at a time. */
 function meanLossInference(model: LlamaModel, batches: readonly LlamaBatch[]): { loss: number; tokens: number } {

@@ -1,6 +1,6 @@
-// Training runs that start from a built-in pretrained base: few-shot classification on the GloVe encoder, and
-// fine-tuning stories260K or an imported Llama on the user's texts (resumable from a checkpoint). Each checks the data
-// fits its base and reports through RunHooks.
+// Training runs that start from a pretrained base: few-shot classification on the GloVe encoder, and fine-tuning
+// stories260K or an imported model of any decoder family on the user's texts (resumable from a checkpoint). Each
+// checks the data fits its base and reports through RunHooks.
 import { badInput } from '../../common/result';
 import { crossValidateFewShot, saveFewShot, shouldCrossValidate, trainFewShot } from './fewshot';
 import { loadDecoderFolder } from './decoder/checkpoint';
@@ -8,7 +8,9 @@ import { fineTuneDecoder } from './decoder/fineTune';
 import { decoderTokenizerFor } from './decoder/folderTokenizer';
 import { fineTuneLlama } from './llama/fineTune';
 import { argmax } from './sampling';
-import type { RunTrainer, StartMessage } from './session';
+import type { CheckpointInfo } from './checkpoint';
+import type { RunHooks, RunTrainer, StartMessage } from './session';
+import type { LoopResult } from './trainLoop';
 
 function basePathOf(start: StartMessage): string {
   if (!start.basePath) throw badInput(`The base model '${start.config.base}' was not found: the host sent no folder for it.`);
@@ -50,52 +52,40 @@ export const trainFewShotRun: RunTrainer = async (start, hooks) => {
   }
 };
 
-export const fineTuneLlamaRun: RunTrainer = async (start, hooks) => {
+/** What both text fine-tunes take from a start message and the session's hooks. */
+function textRunOptions(start: StartMessage, hooks: RunHooks) {
   const { data, config, checkpointDir, resumeFrom } = start;
-  if (data.task !== 'generate') throw badInput('The stories260k base generates text; for a labelled dataset choose the glove-6b-100d base (few-shot) or train from scratch.');
-  const result = await fineTuneLlama({
-    basePath: basePathOf(start),
+  if (data.task !== 'generate') throw badInput(`The base ${config.base} generates text; for a labelled dataset choose the glove-6b-100d base (few-shot) or train from scratch.`);
+  return {
     texts: data.train,
     validation: data.validation,
     ...(data.promptChars ? { promptChars: data.promptChars } : {}),
     ...(resumeFrom ? { resume: resumeFrom } : {}),
     config,
     checkpointDir,
-    onCheckpoint: (info) => {
-      if (info.step < config.steps) hooks.onCheckpoint(info); // the last one is reported once, below
+    onCheckpoint: (info: CheckpointInfo) => {
+      if (info.step < config.steps) hooks.onCheckpoint(info); // the last one is reported once, by finish()
     },
     onMetrics: hooks.onMetrics,
     onLog: hooks.onLog,
     shouldStop: hooks.shouldStop,
     waitWhilePaused: hooks.waitWhilePaused,
-  });
+  };
+}
+
+function finish(result: LoopResult, hooks: RunHooks): { status: 'completed' | 'cancelled'; step: number } {
   if (result.status === 'completed') hooks.onCheckpoint(result.checkpoint);
   return { status: result.status, step: result.step };
-};
+}
+
+export const fineTuneLlamaRun: RunTrainer = async (start, hooks) => finish(await fineTuneLlama({ basePath: basePathOf(start), ...textRunOptions(start, hooks) }), hooks);
 
 /** An imported Hugging Face folder of any decoder family, fine-tuned on the user's texts. */
 export const fineTuneDecoderRun: RunTrainer = async (start, hooks) => {
-  const { data, config, checkpointDir, resumeFrom } = start;
-  if (data.task !== 'generate') throw badInput(`The base ${config.base} generates text; for a labelled dataset choose the glove-6b-100d base (few-shot) or train from scratch.`);
+  const options = textRunOptions(start, hooks);
   const folder = basePathOf(start);
   const tokenizer = decoderTokenizerFor(folder);
   const loaded = loadDecoderFolder(folder);
-  const result = await fineTuneDecoder({
-    base: { ...loaded, tokenizer, name: `the imported ${loaded.family.label} model in ${folder}`, id: config.base },
-    texts: data.train,
-    validation: data.validation,
-    ...(data.promptChars ? { promptChars: data.promptChars } : {}),
-    ...(resumeFrom ? { resume: resumeFrom } : {}),
-    config,
-    checkpointDir,
-    onCheckpoint: (info) => {
-      if (info.step < config.steps) hooks.onCheckpoint(info);
-    },
-    onMetrics: hooks.onMetrics,
-    onLog: hooks.onLog,
-    shouldStop: hooks.shouldStop,
-    waitWhilePaused: hooks.waitWhilePaused,
-  });
-  if (result.status === 'completed') hooks.onCheckpoint(result.checkpoint);
-  return { status: result.status, step: result.step };
+  const base = { ...loaded, tokenizer, name: `the imported ${loaded.family.label} model in ${folder}`, id: start.config.base };
+  return finish(await fineTuneDecoder({ base, ...options }), hooks);
 };

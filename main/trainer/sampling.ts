@@ -135,3 +135,45 @@ export class StopMatcher {
     return this.stops.reduce((n, s) => Math.max(n, s.length), 0);
   }
 }
+
+/**
+ * Streams a continuation that is decoded whole after every token: each call gets the text so far, passes on what is
+ * new (holding back a trailing U+FFFD that the next byte token may complete, and any tail that may start a stop
+ * string) and says when a stop string appeared. `text` is what was passed on.
+ */
+export class ContinuationStream {
+  text = '';
+  private decoded = 0; // characters of the decoded text already given to the stop matcher
+  private readonly stopper: StopMatcher;
+
+  constructor(
+    stops: readonly string[],
+    private readonly onText: (piece: string) => void,
+  ) {
+    this.stopper = new StopMatcher(stops);
+  }
+
+  /** The whole continuation decoded so far; true when a stop string ends it here. */
+  push(all: string): boolean {
+    const ready = all.endsWith('\uFFFD') ? all.length - 1 : all.length;
+    const step = this.stopper.push(all.slice(this.decoded, ready));
+    this.decoded = Math.max(this.decoded, ready);
+    this.show(step.emit);
+    return step.stopped;
+  }
+
+  /** Generation ended for another reason: pass on the rest; true when a stop string was in it after all. */
+  finish(all: string): boolean {
+    const step = this.stopper.push(all.slice(this.decoded));
+    this.show(step.emit);
+    if (step.stopped) return true;
+    this.show(this.stopper.flush());
+    return false;
+  }
+
+  private show(piece: string): void {
+    if (!piece) return;
+    this.text += piece;
+    this.onText(piece);
+  }
+}

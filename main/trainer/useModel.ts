@@ -9,7 +9,7 @@ import { generateLlama } from './llama/generate';
 import { scoreLlama } from './llama/score';
 import type { LoadedModel } from './loadModel';
 import { rngFor } from './rng';
-import { sampleToken, StopMatcher } from './sampling';
+import { ContinuationStream, sampleToken } from './sampling';
 
 const cannot = (model: LoadedModel, what: string) => badInput(`${model.description} cannot ${what}.`);
 
@@ -42,35 +42,18 @@ function generateGpt(gpt: LoadedGpt, request: GenerateRequest, onToken: (text: s
   const ids = Array.from(gpt.tokenizer.encode(request.prompt));
   if (!ids.length) ids.push(gpt.tokenizer.encode('\n')[0] ?? gpt.tokenizer.unkId); // start from a line break
   const rng = rngFor(request.seed, 'generate');
-  const stopper = new StopMatcher(request.stop);
+  const stream = new ContinuationStream(request.stop, onToken);
   const generated: number[] = [];
-  let decoded = 0; // characters of the generated text already passed to the stop matcher
-  let text = '';
-  const show = (piece: string) => {
-    if (!piece) return;
-    text += piece;
-    onToken(piece);
-  };
   let stopReason: GenerateResult['stopReason'] = 'maxTokens';
   while (generated.length < request.maxTokens) {
     const next = sampleToken(gptNextLogits(gpt, ids), request, rng);
     ids.push(next);
     generated.push(next);
-    const all = gpt.tokenizer.decode(generated);
-    const ready = all.endsWith('\uFFFD') ? all.length - 1 : all.length;
-    const step = stopper.push(all.slice(decoded, ready));
-    decoded = Math.max(decoded, ready);
-    show(step.emit);
-    if (step.stopped) {
+    if (stream.push(gpt.tokenizer.decode(generated))) {
       stopReason = 'stop';
       break;
     }
   }
-  if (stopReason !== 'stop') {
-    const step = stopper.push(gpt.tokenizer.decode(generated).slice(decoded));
-    show(step.emit);
-    if (step.stopped) stopReason = 'stop';
-    else show(stopper.flush());
-  }
-  return { text, tokens: generated.length, stopReason };
+  if (stopReason !== 'stop' && stream.finish(gpt.tokenizer.decode(generated))) stopReason = 'stop';
+  return { text: stream.text, tokens: generated.length, stopReason };
 }

@@ -5,7 +5,7 @@
 // stop string.
 import type { GenerateRequest, GenerateResult } from '../../../common/protocol';
 import { rngFor } from '../rng';
-import { sampleToken, StopMatcher } from '../sampling';
+import { ContinuationStream, sampleToken } from '../sampling';
 import * as tf from '../tfjs';
 import type { DecoderModel } from './model';
 import { withBos, type DecoderTokenizer } from './tokenizer';
@@ -16,22 +16,15 @@ export function generateDecoder(model: DecoderModel, tokenizer: DecoderTokenizer
   if (prompt.length === 0) throw new Error('The prompt is empty and this tokenizer adds no BOS to start from; give a prompt.');
   if (prompt.length >= context) throw new Error(`The prompt is ${prompt.length} tokens long; this model's context holds ${context} tokens in all, so shorten the prompt.`);
   const rng = rngFor(request.seed, 'generate');
-  const stopper = new StopMatcher(request.stop);
+  const stream = new ContinuationStream(request.stop, onToken);
   const stops = new Set(tokenizer.stopIds);
   const cache = model.newCache();
   const generated: number[] = [];
   // decoded after the prompt, as a streamer does: a continuation's leading space (SentencePiece's ▁) survives
   const promptText = tokenizer.decode(prompt);
-  const continuation = (ids: readonly number[]) => {
-    const all = tokenizer.decode([...prompt, ...ids]);
-    return all.startsWith(promptText) ? all.slice(promptText.length) : tokenizer.decode(ids);
-  };
-  let decoded = 0;
-  let text = '';
-  const show = (piece: string) => {
-    if (!piece) return;
-    text += piece;
-    onToken(piece);
+  const continuation = () => {
+    const all = tokenizer.decode([...prompt, ...generated]);
+    return all.startsWith(promptText) ? all.slice(promptText.length) : tokenizer.decode(generated);
   };
   let stopReason: GenerateResult['stopReason'] = 'maxTokens';
   try {
@@ -50,12 +43,7 @@ export function generateDecoder(model: DecoderModel, tokenizer: DecoderTokenizer
         break;
       }
       generated.push(next);
-      const all = continuation(generated);
-      const ready = all.endsWith('\uFFFD') ? all.length - 1 : all.length;
-      const step = stopper.push(all.slice(decoded, ready));
-      decoded = Math.max(decoded, ready);
-      show(step.emit);
-      if (step.stopped) {
+      if (stream.push(continuation())) {
         stopReason = 'stop';
         break;
       }
@@ -64,11 +52,6 @@ export function generateDecoder(model: DecoderModel, tokenizer: DecoderTokenizer
   } finally {
     cache.dispose();
   }
-  if (stopReason !== 'stop') {
-    const step = stopper.push(continuation(generated).slice(decoded));
-    show(step.emit);
-    if (step.stopped) stopReason = 'stop';
-    else show(stopper.flush());
-  }
-  return { text, tokens: generated.length, stopReason };
+  if (stopReason !== 'stop' && stream.finish(continuation())) stopReason = 'stop';
+  return { text: stream.text, tokens: generated.length, stopReason };
 }

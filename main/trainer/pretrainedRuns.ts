@@ -8,9 +8,8 @@ import { fineTuneDecoder } from './decoder/fineTune';
 import { decoderTokenizerFor } from './decoder/folderTokenizer';
 import { fineTuneLlama } from './llama/fineTune';
 import { argmax } from './sampling';
-import type { CheckpointInfo } from './checkpoint';
 import type { RunHooks, RunTrainer, StartMessage } from './session';
-import type { LoopResult } from './trainLoop';
+import type { LoopResult, SavedCheckpoint } from './trainLoop';
 
 function basePathOf(start: StartMessage): string {
   if (!start.basePath) throw badInput(`The base model '${start.config.base}' was not found: the host sent no folder for it.`);
@@ -63,7 +62,7 @@ function textRunOptions(start: StartMessage, hooks: RunHooks) {
     ...(resumeFrom ? { resume: resumeFrom } : {}),
     config,
     checkpointDir,
-    onCheckpoint: (info: CheckpointInfo) => {
+    onCheckpoint: (info: SavedCheckpoint) => {
       if (info.step < config.steps) hooks.onCheckpoint(info); // the last one is reported once, by finish()
     },
     onMetrics: hooks.onMetrics,

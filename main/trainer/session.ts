@@ -4,10 +4,10 @@ import { isImportedModel } from '../../common/config';
 import { hostMessageSchema, type HostMessage, type TrainerMessage } from '../../common/protocol';
 import { TunebenchError } from '../../common/result';
 import { selectBackend as defaultSelectBackend, type SelectedBackend } from './backend';
-import { restoreCheckpoint, writeCheckpoint } from './checkpoint';
+import { restoreCheckpoint, writeCheckpoint } from './gpt/checkpoint';
 import { prepareData } from './data';
-import { train } from './loop';
-import { GptModel } from './model';
+import { train } from './gpt/loop';
+import { GptModel } from './gpt/model';
 import { RunControl } from './runControl';
 import { fineTuneDecoderRun, fineTuneLlamaRun, trainFewShotRun } from './pretrainedRuns';
 

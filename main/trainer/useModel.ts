@@ -4,7 +4,7 @@ import type { ClassifyResult, GenerateRequest, GenerateResult } from '../../comm
 import { badInput } from '../../common/result';
 import { generateDecoder } from './decoder/generate';
 import { scoreDecoder } from './decoder/score';
-import { gptClassify, gptNextLogits, gptScore, type LoadedGpt } from './gptInference';
+import { gptClassify, gptNextLogits, gptScore, type LoadedGpt } from './gpt/gptInference';
 import { generateLlama } from './llama/generate';
 import { scoreLlama } from './llama/score';
 import type { LoadedModel } from './loadModel';

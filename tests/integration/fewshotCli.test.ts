@@ -8,7 +8,7 @@ import type { EvalReport, ExportResult, ModelInfo } from '../../common/evaluatio
 import type { RunDetail } from '../../common/domain';
 import type { GenerateResult } from '../../common/protocol';
 import { selectBackend } from '../../main/trainer/backend';
-import { loadGptCheckpoint } from '../../main/trainer/gptInference';
+import { loadGptCheckpoint } from '../../main/trainer/gpt/gptInference';
 import { readLlamaCheckpoint } from '../../main/trainer/llama/llamaCheckpoint';
 import * as tf from '../../main/trainer/tfjs';
 import { assertBuilt, SHARED_DATA, tempDir, tunebench, tunebenchJson } from '../helpers/cli';

@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
 import { badInput } from '../../../common/result';
-import type { CheckpointInfo } from '../checkpoint';
 import { checkpointFileName, loraFileFor, optimizerFileFor } from '../checkpointFiles';
 import { completionsOnlyNote } from '../data';
 import { scoringBatches, windowSampler, type LlamaBatch, type LlamaDocument } from '../llama/llamaData';
@@ -17,7 +16,7 @@ import { rngFor, shuffle } from '../rng';
 import { readSafetensors, writeSafetensors } from '../safetensors';
 import type { StepControl } from '../stepClock';
 import * as tf from '../tfjs';
-import { runTrainLoop, type LoopResult, type Trainable } from '../trainLoop';
+import { runTrainLoop, type LoopResult, type SavedCheckpoint, type Trainable } from '../trainLoop';
 import { DECODER_CHECKPOINT_FORMAT, loadDecoderCheckpoint, writeDecoderCheckpoint, type DecoderSource } from './checkpoint';
 import { decoderDocuments, decoderStream } from './data';
 import { DECODER_LORA_FORMAT } from './lora';
@@ -44,7 +43,7 @@ export interface FineTuneDecoderOptions extends StepControl {
   checkpointDir: string;
   onMetrics?(step: number, values: Record<string, number>): void;
   onLog?(level: 'info' | 'warn', message: string): void;
-  onCheckpoint?(checkpoint: CheckpointInfo): void;
+  onCheckpoint?(checkpoint: SavedCheckpoint): void;
   now?: () => number;
 }
 

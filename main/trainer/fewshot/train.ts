@@ -8,7 +8,7 @@
 import * as tf from '../tfjs';
 import type { TrainConfig } from '../../../common/config';
 import { badInput } from '../../../common/result';
-import { learningRateAt } from '../loop';
+import { learningRateAt } from '../gpt/loop';
 import { rngFor } from '../rng';
 import { GloveFewShotClassifier, type FewShotClassifier } from './classifier';
 import { channelBags, channelCount, poolChannels, principalDirection } from './encoder';

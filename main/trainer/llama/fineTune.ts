@@ -17,15 +17,14 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TrainConfig } from '../../../common/config';
 import { badInput } from '../../../common/result';
-import { checkpointFileName, type CheckpointInfo } from '../checkpoint';
 import { completionsOnlyNote } from '../data';
-import { optimizerFileFor } from '../checkpointFiles';
+import { checkpointFileName, optimizerFileFor } from '../checkpointFiles';
 import { countParameters } from '../optimizer';
 import { rngFor, shuffle } from '../rng';
 import { readSafetensors, writeSafetensors } from '../safetensors';
 import type { StepControl } from '../stepClock';
 import * as tf from '../tfjs';
-import { runTrainLoop, type LoopResult, type Trainable } from '../trainLoop';
+import { runTrainLoop, type LoopResult, type SavedCheckpoint, type Trainable } from '../trainLoop';
 import { LLAMA_CHECKPOINT_FORMAT, readLlamaCheckpoint, writeLlamaCheckpoint } from './llamaCheckpoint';
 import { scoringBatches, tokenizeDocuments, trainingStream, windowSampler, type LlamaBatch } from './llamaData';
 import { EMBED, LlamaTrainable } from './llamaTrainable';
@@ -49,7 +48,7 @@ export interface FineTuneLlamaOptions extends StepControl {
   onMetrics?(step: number, values: Record<string, number>): void;
   onLog?(level: 'info' | 'warn', message: string): void;
   /** Checkpoints written every checkpointEvery steps before the last; the final one is in the result. */
-  onCheckpoint?(checkpoint: CheckpointInfo): void;
+  onCheckpoint?(checkpoint: SavedCheckpoint): void;
   now?: () => number; // milliseconds, for tokens_per_s
 }
 

@@ -5,9 +5,9 @@ import { resolveTrainConfig, type Overrides, type TrainConfig } from '../../../c
 import type { TrainData } from '../../../common/protocol';
 import { selectBackend } from '../../../main/trainer/backend';
 import { prepareData, type PreparedData } from '../../../main/trainer/data';
-import { train, type TrainResult } from '../../../main/trainer/loop';
-import { GptModel } from '../../../main/trainer/model';
-import { batchLoss, evaluate } from '../../../main/trainer/objective';
+import { train, type TrainResult } from '../../../main/trainer/gpt/loop';
+import { GptModel } from '../../../main/trainer/gpt/model';
+import { batchLoss, evaluate } from '../../../main/trainer/gpt/objective';
 import type { NamedArray } from '../../../main/trainer/safetensors';
 import * as tf from '../../../main/trainer/tfjs';
 import { corpusLines } from '../../helpers/fixtures';

@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { selectBackend } from '../../../main/trainer/backend';
 import { gelu, layerNorm } from '../../../main/trainer/layers';
-import { GptModel, type ModelShape } from '../../../main/trainer/model';
+import { GptModel, type ModelShape } from '../../../main/trainer/gpt/model';
 import * as tf from '../../../main/trainer/tfjs';
 
 const shape: ModelShape = { task: 'generate', vocabSize: 11, numLabels: 0, nLayer: 2, nHead: 2, dModel: 16, contextLength: 8, dropout: 0 };

@@ -18,8 +18,8 @@ import { fineTuneLlama } from '../../../main/trainer/llama/fineTune';
 import { tokenizeDocuments, trainingStream, windowSampler } from '../../../main/trainer/llama/llamaData';
 import { LlamaTrainable } from '../../../main/trainer/llama/llamaTrainable';
 import { SentencePieceTokenizer } from '../../../main/trainer/llama/sentencePieceTokenizer';
-import { train } from '../../../main/trainer/loop';
-import { GptModel } from '../../../main/trainer/model';
+import { train } from '../../../main/trainer/gpt/loop';
+import { GptModel } from '../../../main/trainer/gpt/model';
 import * as tf from '../../../main/trainer/tfjs';
 
 const BASE = resolve(__dirname, '../../../resources/models/stories260k');

@@ -5,8 +5,8 @@ import { resolveTrainConfig, type BackendName, type Overrides } from '../../../c
 import type { TrainData } from '../../../common/protocol';
 import { selectBackend } from '../../../main/trainer/backend';
 import { prepareData } from '../../../main/trainer/data';
-import { learningRateAt, train } from '../../../main/trainer/loop';
-import { GptModel } from '../../../main/trainer/model';
+import { learningRateAt, train } from '../../../main/trainer/gpt/loop';
+import { GptModel } from '../../../main/trainer/gpt/model';
 import * as tf from '../../../main/trainer/tfjs';
 import { corpusLines } from '../../helpers/fixtures';
 

@@ -7,8 +7,8 @@ import { resolveTrainConfig, type BackendName } from '../../../common/config';
 import type { TrainData } from '../../../common/protocol';
 import { selectBackend } from '../../../main/trainer/backend';
 import { prepareData } from '../../../main/trainer/data';
-import { train } from '../../../main/trainer/loop';
-import { GptModel } from '../../../main/trainer/model';
+import { train } from '../../../main/trainer/gpt/loop';
+import { GptModel } from '../../../main/trainer/gpt/model';
 import * as tf from '../../../main/trainer/tfjs';
 import { corpusLines } from '../../helpers/fixtures';
 

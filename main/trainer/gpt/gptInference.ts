@@ -1,13 +1,13 @@
 // Using a trained GPT-2-layout char model again: load it from its checkpoint, continue text, classify texts, and
 // score held-out text (mean next-token loss). Everything runs without dropout, one text at a time or in small batches.
-import * as tf from './tfjs';
-import type { Task } from '../../common/protocol';
-import { badInput } from '../../common/result';
+import * as tf from '../tfjs';
+import type { Task } from '../../../common/protocol';
+import { badInput } from '../../../common/result';
 import { CHECKPOINT_FORMAT } from './checkpoint';
-import { oneHotFloat } from './layers';
+import { oneHotFloat } from '../layers';
 import { GptModel, type ModelShape } from './model';
-import { readSafetensors } from './safetensors';
-import { modelTokenizerFromJson, type ModelTokenizer } from './modelTokenizer';
+import { readSafetensors } from '../safetensors';
+import { modelTokenizerFromJson, type ModelTokenizer } from '../modelTokenizer';
 
 export interface LoadedGpt {
   model: GptModel;

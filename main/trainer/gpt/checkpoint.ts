@@ -2,21 +2,18 @@
 // tokenizer, task, labels, step) as JSON strings in __metadata__.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { TrainConfig } from '../../common/config';
-import type { Task } from '../../common/protocol';
+import type { TrainConfig } from '../../../common/config';
+import type { Task } from '../../../common/protocol';
 import type { GptModel } from './model';
-import { badInput } from '../../common/result';
-import { CHECKPOINT_FORMAT, checkpointFileName, optimizerFileFor } from './checkpointFiles';
-import { readSafetensors, writeSafetensors, type NamedArray } from './safetensors';
-import * as tf from './tfjs';
-import type { ModelTokenizer } from './modelTokenizer';
+import { badInput } from '../../../common/result';
+import { CHECKPOINT_FORMAT, checkpointFileName, optimizerFileFor } from '../checkpointFiles';
+import { readSafetensors, writeSafetensors, type NamedArray } from '../safetensors';
+import * as tf from '../tfjs';
+import type { ModelTokenizer } from '../modelTokenizer';
 
+import type { SavedCheckpoint } from '../trainLoop';
 
-export interface CheckpointInfo {
-  step: number;
-  path: string;
-  bytes: number;
-}
+export type CheckpointInfo = SavedCheckpoint;
 
 export interface CheckpointContext {
   dir: string;

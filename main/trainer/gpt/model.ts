@@ -6,10 +6,10 @@
 // wasm backend otherwise lacks (no UnsortedSegmentSum); other backends use oneHot(ids)·wte.
 //
 // Parameter names follow Hugging Face's GPT-2 (Conv1D weights stored (in, out)), so checkpoints map onto it.
-import * as tf from './tfjs';
-import type { Task } from '../../common/protocol';
-import { dense, dropout, embedding, gelu, layerNorm, splitHeads } from './layers';
-import { rngFor, type Rng } from './rng';
+import * as tf from '../tfjs';
+import type { Task } from '../../../common/protocol';
+import { dense, dropout, embedding, gelu, layerNorm, splitHeads } from '../layers';
+import { rngFor, type Rng } from '../rng';
 
 export interface ModelShape {
   task: Task;

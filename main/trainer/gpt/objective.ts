@@ -3,11 +3,11 @@
 // fixed validation batches (always plain cross-entropy, so val_loss is comparable across runs and settings). A
 // generation batch with a loss mask (prompt → completion data) averages the per-token loss over the targets it marks,
 // in training and validation alike, so prompt tokens get no gradient and val_loss is over completions.
-import * as tf from './tfjs';
-import type { Batch } from './data';
-import { oneHotFloat } from './layers';
+import * as tf from '../tfjs';
+import type { Batch } from '../data';
+import { oneHotFloat } from '../layers';
 import type { GptModel } from './model';
-import type { Rng } from './rng';
+import type { Rng } from '../rng';
 
 /**
  * Logits and one-hot targets for a batch: (B·T, V) for generation, (B, L) for classification; `weights` (B·T) when a

@@ -2,16 +2,16 @@
 // loss with seeded dropout and label smoothing (objective.ts), validation loss and accuracy, and checkpoints through a
 // callback that receives Adam's moments. Each step leaves no tensors behind (tf.memory().numTensors is flat once Adam
 // has made its moment variables).
-import type * as tf from './tfjs';
-import type { TrainConfig } from '../../common/config';
-import type { Batch, PreparedData } from './data';
+import type * as tf from '../tfjs';
+import type { TrainConfig } from '../../../common/config';
+import type { Batch, PreparedData } from '../data';
 import type { GptModel } from './model';
 import { batchLoss, evaluate } from './objective';
-import { learningRateAt } from './optimizer';
-import { rngFor, type Rng } from './rng';
-import type { StepControl } from './stepClock';
-import type { NamedArray } from './safetensors';
-import { runTrainLoop, type Trainable } from './trainLoop';
+import { learningRateAt } from '../optimizer';
+import { rngFor, type Rng } from '../rng';
+import type { StepControl } from '../stepClock';
+import type { NamedArray } from '../safetensors';
+import { runTrainLoop, type Trainable } from '../trainLoop';
 
 export { learningRateAt };
 

@@ -25,11 +25,11 @@ const RUN_CALLS = [
   'runs.evaluations',
   'runs.export',
 ] as const;
-const MODEL_CALLS = ['models.list', 'models.import', 'playground.generate', 'playground.classify'] as const;
+const MODEL_CALLS = ['models.list', 'models.import', 'models.pull', 'models.cancelPull', 'playground.generate', 'playground.classify'] as const;
 
 const DATASET_EVENTS = ['datasets.onDidProgress'] as const;
 const RUN_EVENTS = ['runs.onDidUpdate', 'runs.onDidMetrics', 'runs.onDidLog', 'runs.onDidEvalProgress'] as const;
-const MODEL_EVENTS = ['playground.onDidToken'] as const;
+const MODEL_EVENTS = ['playground.onDidToken', 'models.onDidPullProgress'] as const;
 
 export const CALL_CHANNELS = [...SYSTEM_CALLS, ...DATASET_CALLS, ...RUN_CALLS, ...MODEL_CALLS] as const;
 export const EVENT_CHANNELS = [...RUN_EVENTS, ...DATASET_EVENTS, ...MODEL_EVENTS] as const;

@@ -14,8 +14,13 @@ export type BaseModel = (typeof BASE_MODELS)[number];
 /** An imported model's id (`tunebench models import`): a folder of any decoder family, fine-tuned like stories260k. */
 export const IMPORTED_MODEL_ID = /^im-[0-9a-f]{8}$/;
 export const isImportedModel = (id: string): boolean => IMPORTED_MODEL_ID.test(id);
-/** A pretrained generator that fine-tunes on text: stories260k or an imported model. */
-const isGeneratorBase = (id: string): boolean => id === 'stories260k' || isImportedModel(id);
+/** A model in the Hugging Face cache, used in place: `hf:org/name` (its refs/main), `hf:org/name@revision`. */
+export const CACHED_MODEL_ID = /^hf:(?:[A-Za-z0-9][\w.-]{0,95}\/)?[A-Za-z0-9][\w.-]{0,95}(?:@[\w][\w./-]{0,127})?$/;
+export const isCachedModel = (id: string): boolean => CACHED_MODEL_ID.test(id) && !id.includes('..');
+/** A base that is a Hugging Face folder of a decoder family: imported (im-…) or in the cache (hf:…). */
+export const isFolderModel = (id: string): boolean => isImportedModel(id) || isCachedModel(id);
+/** A pretrained generator that fine-tunes on text: stories260k or a folder model. */
+const isGeneratorBase = (id: string): boolean => id === 'stories260k' || isFolderModel(id);
 /**
  * How the base is trained. full: every weight. head: the base frozen, only a task head on its pooled output (for the
  * GloVe encoder this is the linear probe). setfit: a contrastive stage on pairs of examples (same label → similar,
@@ -29,8 +34,8 @@ export type TrainMethod = (typeof TRAIN_METHODS)[number];
 export const trainConfigShape = {
   base: z
     .string()
-    .refine((id) => (BASE_MODELS as readonly string[]).includes(id) || isImportedModel(id), {
-      message: `expected one of ${BASE_MODELS.join(', ')} or an imported model's id (im-…)`,
+    .refine((id) => (BASE_MODELS as readonly string[]).includes(id) || isFolderModel(id), {
+      message: `expected one of ${BASE_MODELS.join(', ')}, an imported model's id (im-…) or a cached one (hf:org/name)`,
     })
     .default('scratch'),
   method: z.enum(TRAIN_METHODS).default('full'),

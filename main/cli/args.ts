@@ -58,17 +58,22 @@ Commands:
   train --dataset <id|name|file> [--preset few-shot|quick|standard] [--set key=value]... [--json]
                                                train a model in a separate trainer process; few-shot picks a
                                                pretrained base and settings from the data, then evaluates
-  models list [--json]                         the built-in base models and imported ones
+  models list [--json]                         the built-in base models, imported ones, and those in the Hugging
+                                               Face cache (hf:org/name, used in place; the rest with the reason)
   models import <folder> [--name N] [--json]   a Hugging Face-style folder (config.json, model.safetensors,
                                                tokenizer) of a Llama or GPT-2 model, to generate and evaluate with
+  models pull <org/name>[@revision] [--json]   download a model by name into the Hugging Face cache (only the files
+                                               it needs, resumable; HF_ENDPOINT, HF_TOKEN); then base=hf:org/name
   generate <model|run> [--prompt TEXT] [--temperature 0] [--top-k K] [--top-p P] [--max-tokens N]
            [--stop S]... [--seed S] [--json]   continue text (temperature 0 = greedy), streamed
   classify <run> --text TEXT [--text TEXT]... [--json]
                                                class probabilities from a trained classifier
   eval <run> [--dataset <id|name|file>] [--json]
                                                metrics on held-out data (a file is imported whole as test data)
-  export <run> [--format safetensors|tfjs|adapter] [--json]
+  export <run> [--format safetensors|tfjs|adapter|gguf] [--quant f16|q8_0|q4_k_m] [--json]
                                                write the model to <data-dir>/exports/<run>-<format>/
+                                               (gguf: <run>-gguf-<quant>/ with model.gguf and an Ollama
+                                               Modelfile; --quant defaults to f16)
   runs list [--json]                           every run, newest first
   runs show <run> [--json]                     one run with its config and metric series
   runs continue <run> [--from-step N] [--json] train a stopped run on from its latest (or step N's) checkpoint

@@ -1,15 +1,17 @@
-// `tunebench models list`, `generate`, `classify`, `eval` and `export`: using built-in models and trained runs.
+// `tunebench models list|import|pull`, `generate`, `classify`, `eval` and `export`: using built-in, imported and
+// cached models and trained runs.
 import { existsSync } from 'node:fs';
-import type { ModelSource } from '../../common/contracts/models';
-import { BASE_MODELS } from '../../common/config';
-import type { EvalReport } from '../../common/evaluation';
+import type { ListedModel, ModelSource } from '../../common/contracts/models';
+import { BASE_MODELS, isCachedModel } from '../../common/config';
+import { exportFormats, ggufQuants, type EvalReport, type ExportResult, type GgufQuant } from '../../common/evaluation';
 import { generateRequestSchema } from '../../common/protocol';
 import { badInput } from '../../common/result';
 import type { Services } from '../services';
 import { parseCommandArgs } from './args';
 import { importDataset } from './datasetsCommand';
 import { print, printJson, printTable, type CliIo } from './output';
-import { formatBytes } from './progress';
+import { parsePullName } from '../models/hfPull';
+import { bar, formatBytes, formatDuration, ProgressLine } from './progress';
 
 export async function modelsCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
   const [sub, ...rest] = args;
@@ -21,15 +23,68 @@ export async function modelsCommand(services: Services, io: CliIo, args: string[
     else print(io, `imported ${model.name} as ${model.id} (${model.parameters.toLocaleString('en-US')} parameters)`);
     return 0;
   }
-  if (sub !== 'list') throw badInput(`Unknown command 'models ${sub ?? ''}'; use \`models list\` or \`models import <folder>\`.`);
+  if (sub === 'pull') return pullCommand(services, io, rest);
+  if (sub !== 'list') throw badInput(`Unknown command 'models ${sub ?? ''}'; use \`models list\`, \`models import <folder>\` or \`models pull <org/name>\`.`);
   const { values } = parseCommandArgs('models list', rest, { json: { type: 'boolean' } });
   const models = services.models.list();
   if (values.json) printJson(io, models);
-  else printTable(io, ['ID', 'KIND', 'TASKS', 'PARAMETERS', 'LICENSE'], models.map((m) => [m.id, m.kind, m.tasks.join(','), m.parameters.toLocaleString('en-US'), m.license]));
+  else printModels(io, models, services.models.cacheDir);
   return 0;
 }
 
-const sourceOf = (ref: string): ModelSource => ((BASE_MODELS as readonly string[]).includes(ref) || ref.startsWith('im-') ? { kind: 'builtin', model: ref } : { kind: 'run', runId: ref });
+const SOURCE_LABEL: Record<string, string> = { builtin: 'built-in', imported: 'imported', 'hf-cache': 'hf cache' };
+
+function printModels(io: CliIo, models: ListedModel[], cacheDir: string): void {
+  const usable = models.filter((m) => m.runnable !== false);
+  printTable(
+    io,
+    ['ID', 'KIND', 'FAMILY', 'PARAMETERS', 'SIZE', 'FROM', 'LICENSE'],
+    usable.map((m) => [m.id, m.kind, m.family ?? '', m.parameters.toLocaleString('en-US'), m.bytes ? formatBytes(m.bytes) : '', SOURCE_LABEL[m.source ?? ''] ?? '', m.license]),
+  );
+  const refused = models.filter((m) => m.runnable === false);
+  if (refused.length) {
+    print(io, `\nin the Hugging Face cache (${cacheDir}) but not runnable:`);
+    for (const m of refused) print(io, `  ${m.id}  ${m.reason ?? ''}`);
+  }
+}
+
+/** `models pull org/name[@revision]`: progress on stderr, the model (as `models list` shows it) on stdout. */
+async function pullCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
+  const { values, positionals } = parseCommandArgs('models pull', args, { json: { type: 'boolean' } });
+  if (positionals.length !== 1) throw badInput('models pull takes one model name, for example `tunebench models pull HuggingFaceTB/SmolLM2-135M` (or org/name@revision).');
+  const { repo, revision } = parsePullName(positionals[0]);
+  const progress = new ProgressLine(io.stderr);
+  const started = Date.now();
+  const controller = { cancel: () => {} };
+  const onSigint = () => {
+    io.stderr.write('\ncancelling… (what arrived is kept; pulling again resumes it)\n');
+    controller.cancel();
+  };
+  process.once('SIGINT', onSigint);
+  const requestId = `cli-${process.pid}`;
+  controller.cancel = () => services.models.cancelPull(requestId);
+  let pulled: Awaited<ReturnType<Services['models']['pull']>>;
+  try {
+    pulled = await services.models.pull({ requestId, repo, revision }, (p) => {
+      if (p.phase === 'checking') progress.update(`checking ${repo}: ${p.files} files, ${formatBytes(p.totalBytes)}${p.bytes ? ` (${formatBytes(p.bytes)} of it already in the cache)` : ''}`, true);
+      else if (p.phase === 'downloading') {
+        const speed = p.bytesPerSecond > 0 ? `  ${formatBytes(Math.round(p.bytesPerSecond))}/s` : '';
+        const eta = p.etaSeconds !== null && p.bytesPerSecond > 0 ? `  ETA ${formatDuration(p.etaSeconds * 1000)}` : '';
+        progress.update(`pull ${repo} ${p.file ?? ''} ${bar(p.totalBytes ? p.bytes / p.totalBytes : 1)} ${formatBytes(p.bytes)} / ${formatBytes(p.totalBytes)}${speed}${eta}`);
+      }
+    });
+  } finally {
+    process.off('SIGINT', onSigint);
+  }
+  const { model, result } = pulled;
+  progress.done(`pulled ${repo} at ${result.commit.slice(0, 12)}: ${result.files.length} files, ${formatBytes(result.totalBytes)} (${formatBytes(result.downloadedBytes)} downloaded) in ${formatDuration(Date.now() - started)}`);
+  if (values.json) printJson(io, model);
+  else print(io, `${model.id}  ${model.family ?? ''}  ${model.parameters.toLocaleString('en-US')} parameters  ${result.path}`);
+  return 0;
+}
+
+const sourceOf = (ref: string): ModelSource =>
+  (BASE_MODELS as readonly string[]).includes(ref) || ref.startsWith('im-') || isCachedModel(ref) ? { kind: 'builtin', model: ref } : { kind: 'run', runId: ref };
 
 function numberFlag(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
@@ -106,11 +161,16 @@ export async function evalCommand(services: Services, io: CliIo, args: string[])
 }
 
 export async function exportCommand(services: Services, io: CliIo, args: string[]): Promise<number> {
-  const { values, positionals } = parseCommandArgs('export', args, { format: { type: 'string', default: 'safetensors' }, json: { type: 'boolean' } });
+  const { values, positionals } = parseCommandArgs('export', args, { format: { type: 'string', default: 'safetensors' }, quant: { type: 'string' }, json: { type: 'boolean' } });
   if (positionals.length !== 1) throw badInput('export takes one run, for example `tunebench export run-1a2b3c4d --format safetensors`.');
   const format = values.format as string;
-  if (format !== 'safetensors' && format !== 'tfjs' && format !== 'adapter') throw badInput(`--format ${format}: expected safetensors, tfjs or adapter.`);
-  const result = services.exports.export(positionals[0], format);
+  if (!(exportFormats as readonly string[]).includes(format)) throw badInput(`--format ${format}: expected safetensors, tfjs, adapter or gguf.`);
+  const quant = values.quant as string | undefined;
+  if (quant !== undefined && format !== 'gguf') throw badInput(`--quant applies to --format gguf only.`);
+  if (quant !== undefined && !(ggufQuants as readonly string[]).includes(quant)) throw badInput(`--quant ${quant}: expected f16, q8_0 or q4_k_m.`);
+  const result = services.exports.export(positionals[0], format as ExportResult['format'], { quant: quant as GgufQuant | undefined });
+  // what the export could not write as asked goes to stderr, whatever the output format
+  for (const w of result.warnings ?? []) io.stderr.write(`warning: ${w}\n`);
   if (values.json) printJson(io, result);
   else {
     print(io, result.dir);

@@ -6,7 +6,7 @@ import type { EventBus } from './eventBus';
 import type { DatasetService } from './datasetService';
 import type { RunStore } from './runStore';
 import type { TrainerConnection, TrainerExit, TrainerLauncher } from './trainerProcess';
-import { isImportedModel, resolveTrainConfig, type Overrides, type PresetName, type TrainConfig } from '../../common/config';
+import { isFolderModel, resolveTrainConfig, type Overrides, type PresetName, type TrainConfig } from '../../common/config';
 import { fewShotConfig, profileTrainData } from '../../common/fewShotPreset';
 import type { BaseFolders } from '../models/baseFolders';
 import type { RunDetail, RunSummary } from '../../common/domain';
@@ -61,8 +61,8 @@ export class RunService {
   private fewShotChoice(data: TrainData, overrides: Overrides): Partial<TrainConfig> {
     const chosen = fewShotConfig(profileTrainData(data));
     const base = overrides.base;
-    if (typeof base !== 'string' || !isImportedModel(base) || data.task !== 'generate') return chosen;
-    const parameters = this.deps.bases.imported.get(base).parameters;
+    if (typeof base !== 'string' || !isFolderModel(base) || data.task !== 'generate') return chosen;
+    const parameters = this.deps.bases.folderModel(base).parameters;
     return parameters > LARGE_BASE ? { ...chosen, base, method: 'lora', learningRate: 2e-4 } : { ...chosen, base };
   }
 
@@ -273,8 +273,8 @@ export class RunService {
 
 /** A base model trains one kind of task; say so before a process starts rather than fail inside it. */
 export function checkBaseFitsTask(config: TrainConfig, task: 'generate' | 'classify', bases: BaseFolders): void {
-  if (isImportedModel(config.base)) {
-    bases.pathOf(config.base); // not-found for an unknown id
+  if (isFolderModel(config.base)) {
+    bases.pathOf(config.base); // not-found for an unknown id, one sentence for a cached model that cannot run
     if (task !== 'generate') throw new TunebenchError('bad-input', `Setting 'base' is invalid: ${config.base} generates text, and this dataset is labelled for classification (use glove-6b-100d or scratch).`);
     return;
   }

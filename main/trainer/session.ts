@@ -1,6 +1,6 @@
 // One trainer session: wait for `start`, choose a backend, prepare data, build the model, train, report. All message
 // traffic goes through a TrainerChannel, so the process entry (worker.ts) and tests drive the same code.
-import { isImportedModel } from '../../common/config';
+import { isFolderModel } from '../../common/config';
 import { hostMessageSchema, type HostMessage, type TrainerMessage } from '../../common/protocol';
 import { TunebenchError } from '../../common/result';
 import { selectBackend as defaultSelectBackend, type SelectedBackend } from './backend';
@@ -42,7 +42,7 @@ export type RunTrainer = (start: StartMessage, hooks: RunHooks) => Promise<{ sta
 function trainerFor(base: StartMessage['config']['base']): RunTrainer {
   if (base === 'glove-6b-100d') return trainFewShotRun;
   if (base === 'stories260k') return fineTuneLlamaRun;
-  if (isImportedModel(base)) return fineTuneDecoderRun; // a Hugging Face folder of any family (checked at import)
+  if (isFolderModel(base)) return fineTuneDecoderRun; // a Hugging Face folder of any family, imported or cached (checked by the host)
   return trainScratchRun;
 }
 

@@ -11,6 +11,9 @@ export function modelHandlers({ services, options }: HandlerContext): DomainHand
       if (options.mode !== 'electron') throw badInput('Importing a model folder by path works in the desktop app or with `tunebench models import <folder>`.');
       return models.import(path, name);
     },
+    // a download by name into the Hugging Face cache of the machine running main (any mode: no path comes in)
+    'models.pull': async (input) => (await models.pull(input)).model,
+    'models.cancelPull': ({ requestId }) => models.cancelPull(requestId),
     'playground.generate': (input) => models.generate(input),
     'playground.classify': (input) => models.classify(input),
   };

@@ -73,11 +73,20 @@ export const modelInfoSchema = z.object({
 });
 export type ModelInfo = z.infer<typeof modelInfoSchema>;
 
-/** safetensors: an HF folder (merged weights); tfjs: a weights manifest; adapter: a LoRA run's PEFT adapter folder. */
-export const exportFormats = ['safetensors', 'tfjs', 'adapter'] as const;
+/**
+ * safetensors: an HF folder (merged weights); tfjs: a weights manifest; adapter: a LoRA run's PEFT adapter folder;
+ * gguf: model.gguf for llama.cpp / Ollama with a Modelfile, in one of ggufQuants (f16 unless asked).
+ */
+export const exportFormats = ['safetensors', 'tfjs', 'adapter', 'gguf'] as const;
+export const ggufQuants = ['f16', 'q8_0', 'q4_k_m'] as const;
+export type GgufQuant = (typeof ggufQuants)[number];
 export const exportResultSchema = z.object({
   format: z.enum(exportFormats),
   dir: z.string(),
   files: z.array(z.object({ name: z.string(), bytes: z.number().int() })),
+  /** gguf: the quantisation written. */
+  quant: z.enum(ggufQuants).optional(),
+  /** What the export could not write as asked (a tensor kept in F16, a setting llama.cpp does not read), one line each. */
+  warnings: z.array(z.string()).optional(),
 });
 export type ExportResult = z.infer<typeof exportResultSchema>;

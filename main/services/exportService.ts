@@ -1,11 +1,12 @@
 // Exporting a run's model to <dataDir>/exports/<run>-<format>/. 'safetensors' is a Hugging Face-style folder
 // (config.json + model.safetensors + tokenizer files; a LoRA run's adapters merged in); 'tfjs' is a TensorFlow.js
 // weights manifest (model.json + weights.bin) carrying the same config and tokenizer as metadata; 'adapter' is a
-// LoRA run's adapters alone, as PEFT saves them. Written to a temporary folder, then renamed, so a
+// LoRA run's adapters alone, as PEFT saves them; 'gguf' is model.gguf (llama.cpp's format, F16, Q8_0 or Q4_K_M) with
+// an Ollama Modelfile, to <run>-gguf-<quant>/ (main/export/gguf). Written to a temporary folder, then renamed, so a
 // failed export leaves nothing half-written.
 import { copyFileSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { ExportResult } from '../../common/evaluation';
+import type { ExportResult, GgufQuant } from '../../common/evaluation';
 import { badInput } from '../../common/result';
 import { CHECKPOINT_FORMAT, loraFileFor } from '../trainer/checkpointFiles';
 import { DECODER_CHECKPOINT_FORMAT } from '../trainer/decoder/checkpointFormat';
@@ -15,6 +16,7 @@ import { loadSentencePieceModel } from '../trainer/llama/sentencePieceModel';
 import { hfTokenizerJson, modelTokenizerFromJson } from '../trainer/modelTokenizer';
 import { SentencePieceTextTokenizer } from '../trainer/tokenizers/sentencePieceAdapter';
 import { readSafetensors, readSafetensorsHeader, writeSafetensors, type NamedArray } from '../trainer/safetensors';
+import { writeGgufExport } from '../export/gguf';
 import type { BaseFolders } from '../models/baseFolders';
 import type { RunStore } from './runStore';
 
@@ -30,11 +32,13 @@ interface ExportPlan {
 export class ExportService {
   constructor(private readonly deps: { store: RunStore; dataDir: string; bases: BaseFolders }) {}
 
-  export(runId: string, format: Format): ExportResult {
+  /** `options.quant` applies to gguf (default f16). */
+  export(runId: string, format: Format, options: { quant?: GgufQuant } = {}): ExportResult {
     const run = this.deps.store.summary(runId);
     const last = this.deps.store.checkpoints(runId).at(-1);
     if (!last) throw badInput(`Run ${runId} has no saved model to export (${run.status}); a run saves its model when it completes.`);
     if (!existsSync(last.path)) throw badInput(`The checkpoint ${last.path} of run ${runId} is missing on disk.`);
+    if (format === 'gguf') return this.exportGguf(runId, run.config.base, last.path, options.quant ?? 'f16');
     const plan = format === 'adapter' ? this.adapterPlan(runId, last.path, run.config.base) : this.plan(last.path, run.config.base);
     const dir = join(this.deps.dataDir, 'exports', `${runId}-${format}`);
     const tmp = `${dir}.partial`;
@@ -52,6 +56,27 @@ export class ExportService {
     }
     const files = readdirSync(dir).sort().map((name) => ({ name, bytes: statSync(join(dir, name)).size }));
     return { format, dir, files };
+  }
+
+  /** model.gguf + Modelfile in <run>-gguf-<quant>/; what could not be written as asked comes back as warnings. */
+  private exportGguf(runId: string, base: string, checkpoint: string, quant: GgufQuant): ExportResult {
+    const dir = join(this.deps.dataDir, 'exports', `${runId}-gguf-${quant}`);
+    const tmp = `${dir}.partial`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp, { recursive: true });
+    let warnings: string[];
+    try {
+      const baseDir = this.deps.bases.pathOf(base);
+      warnings = writeGgufExport({ checkpoint, baseDir, quant, outDir: tmp, name: `${base} fine-tuned (${runId})`, baseName: base === 'scratch' ? undefined : base }).warnings;
+      writeFiles(tmp, noticesOf(baseDir)); // the base's licence and notice files, as every export carries
+      rmSync(dir, { recursive: true, force: true });
+      renameSync(tmp, dir);
+    } catch (err) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw err;
+    }
+    const files = readdirSync(dir).sort().map((name) => ({ name, bytes: statSync(join(dir, name)).size }));
+    return { format: 'gguf', dir, files, quant, warnings };
   }
 
   /** A LoRA run's adapters as PEFT saves them: adapter_config.json + adapter_model.safetensors. */

@@ -1,5 +1,6 @@
 // Export: pick a completed run and a format; Export writes the model to <dataDir>/exports/<run>-<format>/ and shows
-// the folder and its files with their sizes. An error shows under the button that caused it.
+// the folder and its files with their sizes, and anything it could not write as asked (GGUF tensors kept in F16).
+// An error shows under the button that caused it.
 import { useState } from 'react';
 import { exportFormats, type ExportResult } from '../../../../common/evaluation';
 import { formatBytes } from '../../lib/format';
@@ -14,6 +15,7 @@ const FORMAT_WORDS: Record<Format, { label: string; text: string }> = {
   safetensors: { label: 'safetensors folder', text: 'Hugging Face style: config.json, model.safetensors and the tokenizer files.' },
   tfjs: { label: 'TensorFlow.js', text: 'model.json with binary weight shards, loadable in a browser or Node with tfjs.' },
   adapter: { label: 'LoRA adapter', text: 'A LoRA run’s adapters alone, as PEFT saves them: adapter_config.json and adapter_model.safetensors.' },
+  gguf: { label: 'GGUF (llama.cpp, Ollama)', text: 'model.gguf in F16 with its tokenizer, and an Ollama Modelfile; `tunebench export --format gguf --quant q8_0|q4_k_m` writes the smaller quantisations.' },
 };
 
 interface Outcome {
@@ -81,6 +83,13 @@ export function ExportScreen() {
           <p className="error-text" role="alert" data-testid="export-error">
             {shown.error}
           </p>
+        )}
+        {shown?.result?.warnings && shown.result.warnings.length > 0 && (
+          <ul className="muted" data-testid="export-warnings">
+            {shown.result.warnings.map((w) => (
+              <li key={w}>{w}</li>
+            ))}
+          </ul>
         )}
       </div>
       {shown?.result && (

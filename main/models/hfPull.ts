@@ -327,8 +327,14 @@ export async function pullModel(o: PullOptions): Promise<PullResult> {
     const spec = family.toSpec(config, label);
     let weights: string[];
     if (top.has(SHARD_INDEX)) {
-      const index = JSON.parse(readFileSync(await small(SHARD_INDEX), 'utf8')) as { weight_map?: Record<string, unknown> };
-      const map = index.weight_map;
+      const indexFile = await small(SHARD_INDEX);
+      let index: { weight_map?: Record<string, unknown> };
+      try {
+        index = JSON.parse(readFileSync(indexFile, 'utf8')) as typeof index;
+      } catch {
+        throw badInput(`${repo}/${SHARD_INDEX} is not valid JSON.`);
+      }
+      const map = index?.weight_map;
       if (typeof map !== 'object' || map === null) throw badInput(`${repo}/${SHARD_INDEX} has no weight_map.`);
       weights = [...new Set(Object.values(map))].map(String);
       for (const w of weights) {

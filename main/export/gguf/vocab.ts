@@ -236,7 +236,7 @@ function sentencePieceStyleVocab(doc: Json, file: string, rows: number, s: Speci
   const score = new Map<string, number>();
   mergesOf(doc).forEach(([a, b], rank) => {
     const piece = a + b;
-    if (!score.has(piece)) score.set(piece, -rank);
+    if (!score.has(piece)) score.set(piece, 0 - rank); // not -rank: merge 0 scores +0
   });
   const floor = -score.size - 1;
   const size = rows;

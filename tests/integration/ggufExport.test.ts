@@ -216,6 +216,7 @@ describe('GGUF export through the CLI', () => {
       expect(mf).toMatch(/^FROM \.\/model\.gguf$/m);
       expect(mf).toContain('TEMPLATE """{{ .Prompt }}"""');
       expect(mf).toMatch(/^PARAMETER stop "<\/s>"$/m);
+      expect(mf).toMatch(/^PARAMETER stop "<s>"$/m); // llama2.c's stories end where the next one's BOS begins
       expect(mf).toMatch(/^PARAMETER num_ctx 512$/m);
     }
     expect(sizes.q8_0).toBeLessThan(sizes.f16);

@@ -56,6 +56,8 @@ interface Source {
   hfConfig: HfConfig;
   canonical: Map<string, FloatTensor>;
   vocab: GgufVocab;
+  /** Texts that end a generation besides the EOS tokens (the Modelfile's stop parameters). */
+  stops?: string[];
 }
 
 /** The checkpoint's tensors under the decoder's canonical names, in canonicalShapes' order; refuses an incomplete one. */
@@ -102,7 +104,9 @@ function readSource(checkpoint: string, baseDir: string | null): Source {
     const eos = id('eos_token_id');
     // LlamaTokenizer's defaults, which Tunebench's Hugging Face export of this model writes: BOS added, EOS not
     const vocab = sentencePieceVocab(pieces, spec.vocabSize, { bosId: id('bos_token_id'), eosIds: eos === null ? [] : [eos], unkId: unk < 0 ? null : unk, padId: null, addBos: true, addEos: false, chatTemplate: null });
-    return { family, spec, hfConfig, canonical: canonicalOf(family, spec, tensors, checkpoint), vocab };
+    // llama2.c's stories begin with BOS and have no EOS: run.c (and Tunebench) stop a continuation at the next BOS
+    const stops = vocab.tokens[1] === '<s>' ? ['<s>'] : [];
+    return { family, spec, hfConfig, canonical: canonicalOf(family, spec, tensors, checkpoint), vocab, stops };
   }
   if (metadata.format === CHECKPOINT_FORMAT) {
     const shape = json('model') as { task: string; vocabSize: number; nLayer: number; nHead: number; dModel: number; contextLength: number };
@@ -145,7 +149,7 @@ export function writeGgufExport(input: GgufExportInput): GgufExportOutput {
   for (const t of planned) types[GGML_TYPE_NAME[t.type as GgmlType]] = (types[GGML_TYPE_NAME[t.type as GgmlType]] ?? 0) + 1;
   writeFileSync(
     join(input.outDir, MODELFILE),
-    modelfile({ gguf: GGUF_FILE, chatTemplate: vocab.chatTemplate, stops: vocab.eosTexts, contextLength: spec.maxPositions, description: `${input.name} (${input.quant.toUpperCase()}), exported by Tunebench` }),
+    modelfile({ gguf: GGUF_FILE, chatTemplate: vocab.chatTemplate, stops: [...vocab.eosTexts, ...(source.stops ?? [])], contextLength: spec.maxPositions, description: `${input.name} (${input.quant.toUpperCase()}), exported by Tunebench` }),
   );
   return { arch, types, bytes, warnings };
 }

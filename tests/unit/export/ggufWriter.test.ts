@@ -75,7 +75,7 @@ describe('GGUF writer', () => {
 
   it('refuses a tensor name twice and a u32 out of range', () => {
     const path = join(tmp(), 'bad.gguf');
-    const t = { name: 'a', dims: [1], type: GGML_TYPE.F32, encode: () => new Uint8Array(4) } as const;
+    const t = { name: 'a', dims: [1], type: GGML_TYPE.F32 as GgmlType, encode: () => new Uint8Array(4) };
     expect(() => writeGguf(path, new Map(), [t, t])).toThrow(/appears twice/);
     expect(() => writeGguf(path, new Map([['k', u32(-1)]]), [])).toThrow(/out of range/);
   });

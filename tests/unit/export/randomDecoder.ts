@@ -41,15 +41,15 @@ const CONFIGS: Record<string, Record<string, unknown>> = {
 
 const TOKENIZERS: Record<string, TokenizerFamily> = { qwen2: 'qwen2', qwen3: 'qwen3', llama: 'smollm2', gemma3: 'gemma3', gpt2: 'gpt2' };
 
-/** Writes the folder; `vocab` ids in the tokenizer, `rows` embedding rows (≥ vocab). Returns its path. */
-export function randomDecoderFolder(family: keyof typeof CONFIGS, opts: { vocab?: number; rows?: number; seed?: number; scale?: number } = {}): string {
+/** Writes the folder; `vocab` ids in the tokenizer, `rows` embedding rows (≥ vocab), `set` config.json overrides. */
+export function randomDecoderFolder(family: keyof typeof CONFIGS, opts: { vocab?: number; rows?: number; seed?: number; scale?: number; set?: Record<string, unknown> } = {}): string {
   const vocab = opts.vocab ?? 640;
   const rows = opts.rows ?? vocab;
   const dir = mkdtempSync(join(tmpdir(), `tb-${family}-`));
   const tok = familyTokenizer(TOKENIZERS[family], vocab);
   writeFamilyTokenizer(dir, tok);
   const e = tok.expect;
-  const config = { ...CONFIGS[family], vocab_size: rows, bos_token_id: e.bosId ?? e.eosIds[0], eos_token_id: e.eosIds[0] };
+  const config = { ...CONFIGS[family], vocab_size: rows, bos_token_id: e.bosId ?? e.eosIds[0], eos_token_id: e.eosIds[0], ...opts.set };
   writeFileSync(join(dir, 'config.json'), JSON.stringify(config, null, 2));
   writeFileSync(join(dir, 'generation_config.json'), JSON.stringify({ bos_token_id: config.bos_token_id, eos_token_id: e.eosIds }, null, 2));
   const fam = familyById(family);

@@ -33,6 +33,7 @@ interface Case {
   shards?: number;
   layers?: number;
   set?: Record<string, unknown>;
+  learningRate?: number;
 }
 
 const CASES: Case[] = [
@@ -40,7 +41,7 @@ const CASES: Case[] = [
   { shape: 'qwen2.5-0.5b', tokenizer: 'qwen2', label: 'Qwen2', method: 'lora' },
   { shape: 'qwen3-0.6b', tokenizer: 'qwen3', label: 'Qwen3', method: 'freeze' },
   { shape: 'gemma-3-270m', tokenizer: 'gemma3', label: 'Gemma 3', method: 'lora', set: { sliding_window: 8 } },
-  { shape: 'gpt2-124m', tokenizer: 'gpt2', label: 'GPT-2', method: 'full' },
+  { shape: 'gpt2-124m', tokenizer: 'gpt2', label: 'GPT-2', method: 'full', learningRate: 1e-3 }, // every weight: a tenth of LoRA's rate
 ];
 
 /** A random-weight folder of the case's shape with its family's tokenizer files. */
@@ -50,7 +51,7 @@ function folderFor(c: Case): string {
   return folder;
 }
 
-const SMALL = ['steps=8', 'batchSize=2', 'contextLength=32', 'learningRate=0.01', 'warmupSteps=0', 'evalEvery=4', 'evalBatches=1', 'checkpointEvery=4', 'logEvery=1'];
+const SMALL = ['steps=8', 'batchSize=2', 'contextLength=32', 'warmupSteps=0', 'evalEvery=4', 'evalBatches=1', 'checkpointEvery=4', 'logEvery=1'];
 const sets = (settings: string[]) => settings.flatMap((s) => ['--set', s]);
 
 describe.skipIf(!ready)('decoder families through the CLI', () => {
@@ -79,7 +80,7 @@ describe.skipIf(!ready)('decoder families through the CLI', () => {
       expect(base.text).toBe(tokenizer.decode(expected));
 
       const corpus = writeFixture(tempDir(), 'corpus.txt', `${corpusLines(40).join('\n')}\n`);
-      const run = tunebenchJson<{ runId: string; status: string }>(dataDir, ['train', '--dataset', corpus, '--set', `base=${model.id}`, '--set', `method=${c.method}`, ...sets(SMALL)]);
+      const run = tunebenchJson<{ runId: string; status: string }>(dataDir, ['train', '--dataset', corpus, '--set', `base=${model.id}`, '--set', `method=${c.method}`, '--set', `learningRate=${c.learningRate ?? 0.01}`, ...sets(SMALL)]);
       expect(run.status).toBe('completed');
       const detail = tunebenchJson<RunDetail>(dataDir, ['runs', 'show', run.runId]);
       const val = detail.series.val_loss;
@@ -116,7 +117,7 @@ describe.skipIf(!ready)('decoder families through the CLI', () => {
     const dataDir = tempDir();
     const model = tunebenchJson<ModelInfo>(dataDir, ['models', 'import', folder]);
     const corpus = writeFixture(tempDir(), 'corpus.txt', `${corpusLines(40).join('\n')}\n`);
-    const first = tunebenchJson<{ runId: string }>(dataDir, ['train', '--dataset', corpus, '--set', `base=${model.id}`, '--set', 'method=lora', ...sets(SMALL)]);
+    const first = tunebenchJson<{ runId: string }>(dataDir, ['train', '--dataset', corpus, '--set', `base=${model.id}`, '--set', 'method=lora', '--set', 'learningRate=0.01', ...sets(SMALL)]);
     const original = tunebenchJson<RunDetail>(dataDir, ['runs', 'show', first.runId]);
     expect(original.checkpoints.map((p) => p.step)).toEqual([4, 8]);
     expect(tunebenchJson<{ status: string }>(dataDir, ['runs', 'continue', first.runId, '--from-step', '4']).status).toBe('completed');

@@ -28,7 +28,7 @@ describe('GGUF tensor encodings', () => {
   const x = values(256 * 12);
 
   it('writes the bytes of ggml-quants.c reference quantisers', () => {
-    // sha256 of /tmp/qref output: quantize_row_{q8_0,q5_0,q4_K,q6_K}_ref from libggml-base (llama.cpp, GGML_NATIVE)
+    // sha256 of what quantize_row_{q8_0,q5_0,q4_K,q6_K}_ref in libggml-base (llama.cpp, GGML_NATIVE build) wrote for x
     expect(sha(quantizeQ8_0(x))).toBe('7b9d634fe64e6e92648d8587cebc89e09c0506700bbfedc0481265c3cdafb226');
     expect(sha(quantizeQ5_0(x))).toBe('81c20fcdfa26a25a522f1fdc091ccbf844ad0d68552e81f3ff23088a95cd52b7');
     expect(sha(quantizeQ4_K(x))).toBe('54e8130f66d67e3ba27ba0e240cc84c0f2054e404d36910ba32da8454107397e');

@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { presetNameSchema } from '../config';
 import { idSchema, runDetailSchema, runSummarySchema } from '../domain';
-import { evalReportSchema, exportFormats, exportResultSchema } from '../evaluation';
+import { evalReportSchema, exportFormats, exportResultSchema, ggufQuants } from '../evaluation';
 
 const empty = z.object({}).strict();
 const runRef = z.object({ runId: idSchema }).strict();
@@ -31,8 +31,8 @@ export const runCalls = {
   'runs.evaluate': { input: z.object({ runId: idSchema, datasetId: idSchema.optional() }).strict(), output: evalReportSchema },
   /** Stored evaluation reports of a run, newest first. */
   'runs.evaluations': { input: runRef, output: z.array(evalReportSchema) },
-  /** Writes the run's model to <dataDir>/exports/<run>-<format>/. */
-  'runs.export': { input: z.object({ runId: idSchema, format: z.enum(exportFormats) }).strict(), output: exportResultSchema },
+  /** Writes the run's model to <dataDir>/exports/<run>-<format>/ (gguf: in `quant`, F16 by default). */
+  'runs.export': { input: z.object({ runId: idSchema, format: z.enum(exportFormats), quant: z.enum(ggufQuants).optional() }).strict(), output: exportResultSchema },
 } as const;
 
 export const runEvents = {

@@ -17,6 +17,6 @@ export function runHandlers({ services }: HandlerContext): DomainHandlers<typeof
     'runs.continue': ({ runId, fromStep }) => runs.continue(runId, fromStep),
     'runs.evaluate': ({ runId, datasetId }) => evaluations.evaluate(runId, datasetId),
     'runs.evaluations': ({ runId }) => evaluations.list(runId),
-    'runs.export': ({ runId, format }) => exports.export(runId, format),
+    'runs.export': ({ runId, format, quant }) => exports.export(runId, format, quant ? { quant } : {}),
   };
 }

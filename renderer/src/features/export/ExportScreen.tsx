@@ -2,7 +2,7 @@
 // the folder and its files with their sizes, and anything it could not write as asked (GGUF tensors kept in F16).
 // An error shows under the button that caused it.
 import { useState } from 'react';
-import { exportFormats, type ExportResult } from '../../../../common/evaluation';
+import { exportFormats, ggufQuants, type ExportResult, type GgufQuant } from '../../../../common/evaluation';
 import { formatBytes } from '../../lib/format';
 import { exportRun, showScreen } from '../../store/actions';
 import { RunPicker } from '../app/RunPicker';
@@ -15,7 +15,13 @@ const FORMAT_WORDS: Record<Format, { label: string; text: string }> = {
   safetensors: { label: 'safetensors folder', text: 'Hugging Face style: config.json, model.safetensors and the tokenizer files.' },
   tfjs: { label: 'TensorFlow.js', text: 'model.json with binary weight shards, loadable in a browser or Node with tfjs.' },
   adapter: { label: 'LoRA adapter', text: 'A LoRA run’s adapters alone, as PEFT saves them: adapter_config.json and adapter_model.safetensors.' },
-  gguf: { label: 'GGUF (llama.cpp, Ollama)', text: 'model.gguf in F16 with its tokenizer, and an Ollama Modelfile; `tunebench export --format gguf --quant q8_0|q4_k_m` writes the smaller quantisations.' },
+  gguf: { label: 'GGUF (llama.cpp, Ollama)', text: 'model.gguf with its tokenizer and an Ollama Modelfile, in the quantisation chosen below.' },
+};
+
+const QUANT_WORDS: Record<GgufQuant, string> = {
+  f16: 'F16 (half precision, the largest and closest to the run)',
+  q8_0: 'Q8_0 (8 bits, about half of F16)',
+  q4_k_m: 'Q4_K_M (about 4.5 bits, the k-quant most people pick)',
 };
 
 interface Outcome {
@@ -28,6 +34,7 @@ interface Outcome {
 export function ExportScreen() {
   const { runs, run, choose } = useChosenRun();
   const [format, setFormat] = useState<Format>('safetensors');
+  const [quant, setQuant] = useState<GgufQuant>('f16');
   const [outcome, setOutcome] = useState<Outcome | null>(null);
 
   if (!run) {
@@ -51,7 +58,7 @@ export function ExportScreen() {
   const total = shown?.result?.files.reduce((sum, f) => sum + f.bytes, 0) ?? 0;
   const start = async () => {
     setOutcome({ runId: run.id, busy: true, result: null, error: null });
-    const result = await exportRun(run.id, format);
+    const result = await exportRun(run.id, format, quant);
     setOutcome({ runId: run.id, busy: false, result: result.ok ? result.value : null, error: result.ok ? null : result.error.message });
   };
 
@@ -74,6 +81,18 @@ export function ExportScreen() {
             ))}
           </div>
         </fieldset>
+        {format === 'gguf' && (
+          <div className="field">
+            <label htmlFor="export-quant">Quantisation</label>
+            <select id="export-quant" data-testid="export-quant" value={quant} onChange={(e) => setQuant(e.target.value as GgufQuant)}>
+              {ggufQuants.map((q) => (
+                <option key={q} value={q}>
+                  {QUANT_WORDS[q]}
+                </option>
+              ))}
+            </select>
+          </div>
+        )}
         <div className="train-bar">
           <button type="button" className="button button-primary" data-testid="export-run" disabled={!!shown?.busy} onClick={() => void start()}>
             {shown?.busy ? 'Exporting…' : 'Export'}

@@ -4,7 +4,7 @@
 // tokenizer.json for any family, or a SentencePiece tokenizer.model for a Llama.
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { badInput } from '../../common/result';
+import { badInput, TunebenchError } from '../../common/result';
 import { folderTensorEntries, SHARD_INDEX, weightFilesOf } from '../trainer/decoder/weightFiles';
 import { specParameters } from '../trainer/decoder/spec';
 import { familyOfConfig, type HfConfig } from '../trainer/families';
@@ -41,7 +41,6 @@ export function inspectHfFolder(folder: string): HfFolderInfo {
   const configFile = join(folder, 'config.json');
   const family = familyOfConfig(config, configFile);
   const spec = family.toSpec(config, configFile);
-  checkTokenizer(folder, family.id, spec.vocabSize);
   const weightFiles = weightFilesOf(folder);
   const entries = folderTensorEntries(folder);
   const bare = family.bareName ?? ((n: string) => n);
@@ -51,6 +50,7 @@ export function inspectHfFolder(folder: string): HfFolderInfo {
     if (!t) throw badInput(`${folder}: the weights have no tensor ${name}, which config.json implies.`);
     if (t.shape.join() !== shape.join()) throw badInput(`${basename(t.file)}: tensor ${name} has shape [${t.shape}], config.json implies [${shape}].`);
   }
+  checkTokenizer(folder, family.id, spec.vocabSize);
   const bytes = weightFiles.reduce((n, f) => n + statSync(f).size, 0);
   const files = ['config.json', ...(existsSync(join(folder, SHARD_INDEX)) ? [SHARD_INDEX] : []), ...weightFiles.map((f) => basename(f)), ...COMPANIONS.filter((f) => existsSync(join(folder, f)))];
   return { arch: family.id, family: family.label, config, parameters: specParameters(spec), bytes, files };
@@ -78,7 +78,8 @@ function checkTokenizer(folder: string, family: string, vocabSize: number): void
     try {
       pieces = loadSentencePieceModel(model).vocabSize;
     } catch (err) {
-      throw badInput(`${model} is not a SentencePiece model file (${err instanceof Error ? err.message : String(err)}).`);
+      if (err instanceof TunebenchError) throw err; // already one sentence naming the file
+      throw badInput(`${model} is not a SentencePiece model file.`);
     }
     if (pieces > vocabSize) throw badInput(`${model} has ${pieces} pieces, more than config.json's vocab_size ${vocabSize}.`);
     return;

@@ -9,6 +9,7 @@ import type { GenerateResult } from '../../common/protocol';
 import { hfLlamaConfig, weightsToHf } from '../../main/trainer/llama/llamaCheckpoint';
 import { loadLlama2cCheckpoint } from '../../main/trainer/llama/llama2cCheckpoint';
 import { writeSafetensors } from '../../main/trainer/safetensors';
+import { llama } from '../../main/trainer/families/llama';
 import { assertBuilt, SHARED_DATA, tempDir, tunebench, tunebenchJson } from '../helpers/cli';
 import { corpusLines, writeFixture } from '../helpers/fixtures';
 
@@ -75,9 +76,10 @@ describe('models import', () => {
 
   it('refuses a folder without its tokenizer in one sentence and keeps nothing', () => {
     const folder = tempDir();
-    const shape = { dim: 8, hiddenDim: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, vocabSize: 32, seqLen: 16 };
-    writeFileSync(join(folder, 'config.json'), JSON.stringify(hfLlamaConfig(shape, true)));
-    writeFileSync(join(folder, 'model.safetensors'), Buffer.alloc(16));
+    const config = hfLlamaConfig({ dim: 8, hiddenDim: 16, nLayers: 1, nHeads: 2, nKvHeads: 2, vocabSize: 32, seqLen: 16 }, true);
+    writeFileSync(join(folder, 'config.json'), JSON.stringify(config));
+    const shapes = llama.checkpointShapes(llama.toSpec(config, 'config.json'));
+    writeSafetensors(join(folder, 'model.safetensors'), [...shapes].map(([name, shape]) => ({ name, shape, data: new Float32Array(shape.reduce((a, b) => a * b, 1)) })), { format: 'pt' });
     const dataDir = tempDir();
     const result = tunebench(dataDir, ['models', 'import', folder]);
     expect(result.code).toBe(2);

@@ -1,8 +1,9 @@
 // Text generation with a DecoderModel: [BOS] + the prompt in one forward pass (prefill), then one token per step
-// through the KV cache; stop on the tokenizer's stop ids (end of text / end of turn), a stop string, maxTokens, or a
-// full context. Prompt and generated ids are decoded together each step and the text after the prompt's is streamed
-// as it grows, holding back a trailing U+FFFD that the next byte token may complete and any tail that may start a
-// stop string.
+// through the KV cache; stop on the tokenizer's stop ids (end of text / end of turn), a stop string or maxTokens.
+// Once the context is full, each further token is predicted from the last context-length tokens (as the scratch GPT
+// does). Prompt and generated ids are decoded together each step and the text after the prompt's is streamed as it
+// grows, holding back a trailing U+FFFD that the next byte token may complete and any tail that may start a stop
+// string.
 import type { GenerateRequest, GenerateResult } from '../../../common/protocol';
 import { rngFor } from '../rng';
 import { ContinuationStream, sampleToken } from '../sampling';
@@ -18,7 +19,6 @@ export function generateDecoder(model: DecoderModel, tokenizer: DecoderTokenizer
   const rng = rngFor(request.seed, 'generate');
   const stream = new ContinuationStream(request.stop, onToken);
   const stops = new Set(tokenizer.stopIds);
-  const cache = model.newCache();
   const generated: number[] = [];
   // decoded after the prompt, as a streamer does: a continuation's leading space (SentencePiece's ▁) survives
   const promptText = tokenizer.decode(prompt);
@@ -27,12 +27,15 @@ export function generateDecoder(model: DecoderModel, tokenizer: DecoderTokenizer
     return all.startsWith(promptText) ? all.slice(promptText.length) : tokenizer.decode(generated);
   };
   let stopReason: GenerateResult['stopReason'] = 'maxTokens';
+  let cache = model.newCache();
   try {
     let pending = prompt;
     while (generated.length < request.maxTokens) {
       if (cache.length + pending.length > context) {
-        stopReason = 'context';
-        break;
+        // the context is full: from now on each token is predicted from the last `context` tokens, recomputed
+        cache.dispose();
+        cache = model.newCache();
+        pending = [...prompt, ...generated].slice(-context);
       }
       const logits = model.forward(pending, cache); // (T, V)
       const row = tf.tidy(() => tf.slice(logits, [pending.length - 1, 0], [1, -1]).dataSync() as Float32Array);

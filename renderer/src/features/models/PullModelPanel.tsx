@@ -84,7 +84,8 @@ export function PullModelPanel() {
         <div className="inline-form">
           <input
             id={fieldId}
-            type="search"
+            type="text"
+            enterKeyHint="go"
             value={text}
             disabled={busy}
             aria-describedby={hintId}

@@ -6,6 +6,7 @@
 // Block layouts (ggml-common.h): Q8_0 = fp16 d + 32 int8; Q5_0 = fp16 d + 4 bytes of 5th bits + 16 nibble bytes;
 // Q4_K = fp16 d, fp16 dmin, 12 bytes of 6-bit scales/mins, 128 nibble bytes per 256 values; Q6_K = 128 bytes low
 // nibbles, 64 bytes high 2 bits, 16 int8 scales, fp16 d per 256 values.
+import { fromFloat16Bits as fp16BitsToFp32, toFloat16Bits as fp32ToFp16Bits } from '../../trainer/fewshot/float16';
 
 export const GGML_TYPE = { F32: 0, F16: 1, Q5_0: 6, Q8_0: 8, Q4_K: 12, Q6_K: 14 } as const;
 export type GgmlType = (typeof GGML_TYPE)[keyof typeof GGML_TYPE];
@@ -37,43 +38,9 @@ export function ggmlBytes(type: GgmlType, count: number): number {
 }
 
 const f = Math.fround;
-const scratch = new DataView(new ArrayBuffer(4));
 
-/** IEEE binary16 bits of a float32, rounded to nearest even (ggml's GGML_FP32_TO_FP16, numpy's astype(float16)). */
-export function fp32ToFp16Bits(value: number): number {
-  scratch.setFloat32(0, value);
-  const x = scratch.getUint32(0);
-  const sign = (x >>> 16) & 0x8000;
-  const exp = (x >>> 23) & 0xff;
-  const mant = x & 0x7fffff;
-  if (exp === 0xff) return sign | 0x7c00 | (mant ? 0x200 | (mant >>> 13) : 0); // inf, nan (quiet)
-  const e = exp - 127 + 15;
-  if (e >= 0x1f) return sign | 0x7c00; // overflow → inf
-  if (e <= 0) {
-    if (e < -10) return sign; // below half the smallest subnormal → ±0
-    const m = mant | 0x800000; // implicit bit
-    const shift = 14 - e; // 24-bit significand → subnormal 10-bit field
-    let half = m >>> shift;
-    const rest = m & ((1 << shift) - 1);
-    const halfway = 1 << (shift - 1);
-    if (rest > halfway || (rest === halfway && (half & 1))) half++;
-    return sign | half; // may carry into the exponent field: that is the correct smallest normal
-  }
-  let bits = (e << 10) | (mant >>> 13);
-  const rest = mant & 0x1fff;
-  if (rest > 0x1000 || (rest === 0x1000 && (bits & 1))) bits++; // a carry may reach inf: correct
-  return sign | bits;
-}
-
-/** The float value of IEEE binary16 bits. */
-export function fp16BitsToFp32(h: number): number {
-  const sign = h & 0x8000 ? -1 : 1;
-  const exp = (h >>> 10) & 0x1f;
-  const mant = h & 0x3ff;
-  if (exp === 0) return sign * mant * 2 ** -24;
-  if (exp === 0x1f) return mant ? NaN : sign * Infinity;
-  return sign * (1 + mant / 1024) * 2 ** (exp - 15);
-}
+/** IEEE binary16 bits of a float32, rounded to nearest even (ggml's GGML_FP32_TO_FP16), and back. */
+export { fp16BitsToFp32, fp32ToFp16Bits };
 
 /** float → fp16 → float, as C reads back GGML_FP16_TO_FP32(GGML_FP32_TO_FP16(x)). */
 const viaFp16 = (x: number): number => fp16BitsToFp32(fp32ToFp16Bits(x));

@@ -90,7 +90,7 @@ export class ExportService {
       // a decoder family's adapters (canonical names) in PEFT's names for that family's checkpoint
       const family = familyById(metadata.family);
       const hfConfig = JSON.parse(readSafetensorsHeader(checkpoint).metadata.hf_config) as HfConfig;
-      const peft = peftAdapter(tensors, family, family.toSpec(hfConfig, checkpoint), { rank: Number(metadata.rank), alpha: Number(metadata.alpha), base: String(hfConfig._name_or_path ?? base) });
+      const peft = peftAdapter(tensors, family, family.toSpec(hfConfig, checkpoint), { rank: Number(metadata.rank), alpha: Number(metadata.alpha), base: String(hfConfig._name_or_path ?? hubName(base)) });
       return { config: peft.config, tensors: peft.tensors, files: notices };
     }
     const adapterConfig = JSON.parse(metadata.adapter_config ?? '{}') as Record<string, unknown>;
@@ -162,6 +162,9 @@ export class ExportService {
     throw badInput(`${checkpoint} is not a checkpoint Tunebench can export (format '${metadata.format ?? 'none'}').`);
   }
 }
+
+/** A base id as PEFT names a base: a cached model's Hub name (hf:org/name@rev → org/name), else the id. */
+const hubName = (base: string): string => (base.startsWith('hf:') ? base.slice(3).split('@')[0] : base);
 
 /** Files of a base folder that an export of a model tuned from it carries over unchanged. */
 const BASE_COMPANIONS = ['tokenizer.json', 'tokenizer.model', 'tokenizer_config.json', 'special_tokens_map.json', 'generation_config.json', 'chat_template.jinja'];

@@ -34,6 +34,17 @@ export function fewShotConfig(profile: DatasetProfile): Partial<TrainConfig> {
   return { base: 'stories260k', method: 'full', ...FEWSHOT_GENERATE };
 }
 
+/** Bases above this many parameters fine-tune with LoRA in the one-click preset. */
+export const LARGE_BASE = 50_000_000;
+
+/**
+ * The one-click choice for text on a pretrained folder base of `parameters`: the text recipe on that base, and over
+ * LARGE_BASE LoRA at LoRA's usual learning rate (a full fine-tune would need several times the base's size in memory).
+ */
+export function fewShotOnBase(chosen: Partial<TrainConfig>, base: string, parameters: number): Partial<TrainConfig> {
+  return parameters > LARGE_BASE ? { ...chosen, base, method: 'lora', learningRate: 2e-4 } : { ...chosen, base };
+}
+
 /** The share of a setfit run's steps spent on the head, after the contrastive stage (fewshot/recipe.ts uses it). */
 export const SETFIT_HEAD_SHARE = 0.3;
 

@@ -7,7 +7,7 @@ import type { DatasetService } from './datasetService';
 import type { RunStore } from './runStore';
 import type { TrainerConnection, TrainerExit, TrainerLauncher } from './trainerProcess';
 import { isFolderModel, resolveTrainConfig, type Overrides, type PresetName, type TrainConfig } from '../../common/config';
-import { fewShotConfig, profileTrainData } from '../../common/fewShotPreset';
+import { fewShotConfig, fewShotOnBase, profileTrainData } from '../../common/fewShotPreset';
 import type { BaseFolders } from '../models/baseFolders';
 import type { RunDetail, RunSummary } from '../../common/domain';
 import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainData, type TrainerMessage } from '../../common/protocol';
@@ -23,9 +23,6 @@ interface ActiveRun {
 }
 
 const UPDATE_EVERY_MS = 400; // at most this often a run's summary is pushed while metrics stream
-
-/** Bases above this many parameters fine-tune with LoRA in the one-click preset. */
-const LARGE_BASE = 50_000_000;
 
 export class RunService {
   private readonly active = new Map<string, ActiveRun>();
@@ -54,16 +51,12 @@ export class RunService {
     return store.summary(run.id);
   }
 
-  /**
-   * The one-click preset's choice for this data; a large imported base (over LARGE_BASE parameters) trains with LoRA
-   * at LoRA's usual learning rate, since a full fine-tune of it would need several times its size in memory.
-   */
+  /** The one-click preset's choice for this data, on the folder base the user named (fewShotOnBase). */
   private fewShotChoice(data: TrainData, overrides: Overrides): Partial<TrainConfig> {
     const chosen = fewShotConfig(profileTrainData(data));
     const base = overrides.base;
     if (typeof base !== 'string' || !isFolderModel(base) || data.task !== 'generate') return chosen;
-    const parameters = this.deps.bases.folderModel(base).parameters;
-    return parameters > LARGE_BASE ? { ...chosen, base, method: 'lora', learningRate: 2e-4 } : { ...chosen, base };
+    return fewShotOnBase(chosen, base, this.deps.bases.folderModel(base).parameters);
   }
 
   /**

@@ -11,12 +11,15 @@ import * as tf from '../tfjs';
 import type { DecoderLora } from './lora';
 import { DecoderModel } from './model';
 import { canonicalShapes } from './names';
-import type { DecoderSpec } from './spec';
+import { specParameters, type DecoderSpec } from './spec';
 import { readTensor, streamFolderTensors, tensorEntries } from './weightFiles';
 
 import { DECODER_CHECKPOINT_FORMAT } from './checkpointFormat';
 
 export { DECODER_CHECKPOINT_FORMAT };
+
+/** Weights above this do not leave room for activations in WebAssembly's 4 GiB heap. */
+const WASM_WEIGHTS_LIMIT = 3 * 2 ** 30;
 
 export interface DecoderSource {
   family: Family;
@@ -41,6 +44,11 @@ export function readFolderConfig(folder: string): DecoderSource {
 /** Builds the model from a stream of checkpoint tensors, each mapped by the family and uploaded at once. */
 function buildModel(source: DecoderSource, stream: (each: (t: FloatTensor) => void) => void, where: string): DecoderModel {
   const { family, spec } = source;
+  const bytes = specParameters(spec) * 4;
+  if (tf.getBackend() === 'wasm' && bytes > WASM_WEIGHTS_LIMIT) {
+    // refused before reading a byte: the heap would run out part-way through loading (or the first step)
+    throw badInput(`${where}: its ${(specParameters(spec) / 1e9).toFixed(2)}B parameters take ${(bytes / 2 ** 30).toFixed(1)} GiB as 32-bit floats, more than the WebAssembly backend's 4 GiB memory holds beside a forward pass; train it on the cpu backend (--set backend=cpu, much slower) or choose a smaller model.`);
+  }
   const shapes = canonicalShapes(spec);
   const weights = new Map<string, tf.Tensor>();
   try {

@@ -2,8 +2,11 @@
 // classify and score requests one at a time (each reply tagged with its requestId) until `close` or until the host
 // goes away. Loaded models are kept for the next request (a playground sends many), the least recent dropped first.
 import { existsSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { hostMessageSchema, type HostMessage, type ModelRef, type TrainerMessage } from '../../common/protocol';
 import { selectBackend as defaultSelectBackend } from './backend';
+import { decoderWeightBytes, WASM_WEIGHTS_LIMIT } from './decoder/checkpoint';
+import * as tf from './tfjs';
 import { loadModel, type LoadedModel } from './loadModel';
 import { classifyWith, generateWith, scoreWith } from './useModel';
 import type { TrainerChannel } from './session';
@@ -38,6 +41,17 @@ export function runInferenceSession(channel: TrainerChannel, options: InferenceO
       models.delete(oldest);
     }
     return loaded;
+  };
+
+  /** A decoder too large for WebAssembly's heap runs on the cpu backend (tensors already loaded move on demand). */
+  const fitBackendTo = async (ref: ModelRef): Promise<void> => {
+    if (tf.getBackend() !== 'wasm' || (options.backend ?? 'auto') !== 'auto') return;
+    const isFolder = ref.kind === 'builtin' && existsSync(join(ref.path, 'config.json'));
+    const bytes = isFolder || ref.kind === 'checkpoint' ? decoderWeightBytes(ref.path, isFolder) : null;
+    if (bytes !== null && bytes > WASM_WEIGHTS_LIMIT) {
+      await tf.setBackend('cpu');
+      channel.send({ type: 'log', level: 'info', message: `The model in ${ref.path} needs ${(bytes / 2 ** 30).toFixed(1)} GiB of weights, more than WebAssembly's heap holds: running it on the cpu backend (slower).` });
+    }
   };
 
   const answer = (req: Request): TrainerMessage => {
@@ -79,6 +93,7 @@ export function runInferenceSession(channel: TrainerChannel, options: InferenceO
       try {
         backendReady ??= (options.selectBackend ?? defaultSelectBackend)(options.backend ?? 'auto');
         await backendReady;
+        await fitBackendTo(req.model);
         channel.send(answer(req));
       } catch (err) {
         const message = err instanceof Error ? err.message : String(err);

@@ -19,7 +19,16 @@ import { DECODER_CHECKPOINT_FORMAT } from './checkpointFormat';
 export { DECODER_CHECKPOINT_FORMAT };
 
 /** Weights above this do not leave room for activations in WebAssembly's 4 GiB heap. */
-const WASM_WEIGHTS_LIMIT = 3 * 2 ** 30;
+export const WASM_WEIGHTS_LIMIT = 3 * 2 ** 30;
+
+/** Bytes of float32 weights of the decoder in a model folder or run checkpoint, or null for anything else. */
+export function decoderWeightBytes(path: string, isFolder: boolean): number | null {
+  try {
+    return specParameters((isFolder ? readFolderConfig(path) : readCheckpointSource(path)).spec) * 4;
+  } catch {
+    return null; // not a decoder: its own loader says what it is
+  }
+}
 
 export interface DecoderSource {
   family: Family;

@@ -54,6 +54,20 @@ describe('hostile files are bad input (exit 2, one sentence naming the file, not
     expect(existsSync(join(dataDir, 'models')) ? readdirSync(join(dataDir, 'models')) : []).toEqual([]);
   });
 
+  const CONFIGS: [string, string, RegExp][] = [
+    ['a config.json of null', 'null', /config\.json is not a JSON object/],
+    ['a billion layers', JSON.stringify({ model_type: 'llama', hidden_size: 8, intermediate_size: 16, num_attention_heads: 2, num_hidden_layers: 1e9, vocab_size: 32 }), /'num_hidden_layers' is 1000000000/],
+    ['an unknown model_type', JSON.stringify({ model_type: 'mamba' }), /model_type 'mamba' is not a family Tunebench runs/],
+  ];
+  it.each(CONFIGS)('models import refuses %s in one sentence naming config.json', (_what, config, message) => {
+    const folder = llamaFolder(safetensors('{}'));
+    writeFileSync(join(folder, 'config.json'), config);
+    const result = tunebench(tempDir(), ['models', 'import', folder]);
+    expect(result.code).toBe(2);
+    expect(result.stderr.trim().split('\n')).toEqual([expect.stringMatching(message)]);
+    expect(result.stderr).toContain(join(folder, 'config.json'));
+  });
+
   const commands: [string, (dir: string) => string[]][] = [
     ['datasets list', () => ['datasets', 'list']],
     ['datasets import', (dir) => ['datasets', 'import', writeFixture(dir, 'tiny.csv', 'text,label\ngood,pos\nbad,neg\n')]],

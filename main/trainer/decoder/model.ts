@@ -237,13 +237,6 @@ export class DecoderModel {
     return out;
   }
 
-  /** The current weights by canonical name, read back from the backend (LoRA not merged: see lora.ts). */
-  readWeights(): Map<string, { shape: number[]; data: Float32Array }> {
-    const out = new Map<string, { shape: number[]; data: Float32Array }>();
-    for (const [name, v] of this.params) out.set(name, { shape: v.shape, data: v.dataSync() as Float32Array });
-    return out;
-  }
-
   dispose(): void {
     for (const v of this.params.values()) v.dispose();
     this.params.clear();

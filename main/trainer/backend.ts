@@ -6,6 +6,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../common/config';
 import { badInput } from '../../common/result';
+import { loadBlas } from './kernels/blas';
+import { installBlasMatMul } from './kernels/blasMatMul';
 import { installWasmIdentity } from './kernels/wasmIdentity';
 import { installWasmMatMul } from './kernels/wasmMatMul';
 import { installThreadedWasm } from './wasmThreads';
@@ -126,6 +128,22 @@ function findWasmDir(): string | null {
   }
 }
 
+/**
+ * Puts a CPU backend's matrix products on the system BLAS where one loads (kernels/blas.ts) and says where they run,
+ * with the reason when it is not BLAS: e.g. "matrix products on OpenBLAS 0.3.21 (libopenblas.so.0, Zen), 2 threads".
+ */
+function onBlas(backend: 'wasm' | 'cpu'): string {
+  const { blas, reason } = loadBlas();
+  if (blas) {
+    installBlasMatMul(backend, blas);
+    return `matrix products on ${blas.description}`;
+  }
+  blasNote = `blas: ${reason}`;
+  return `matrix products on ${backend === 'wasm' ? 'WebAssembly kernels' : 'JavaScript loops'} (no system BLAS)`;
+}
+/** Why the last backend started has no BLAS, for the candidates' log lines. */
+let blasNote: string | null = null;
+
 const wasmCandidate: Candidate = {
   label: 'wasm',
   backend: 'wasm',
@@ -135,9 +153,10 @@ const wasmCandidate: Candidate = {
     const threads = installThreadedWasm(dir);
     installWasmMatMul();
     installWasmIdentity();
+    const products = onBlas('wasm');
     await useBackend('wasm');
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
-    return `CPU, WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}`;
+    return `CPU, WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}; ${products}`;
   },
 };
 
@@ -145,8 +164,9 @@ const cpuCandidate: Candidate = {
   label: 'cpu',
   backend: 'cpu',
   async activate() {
+    const products = onBlas('cpu');
     await useBackend('cpu');
-    return 'CPU, JavaScript';
+    return `CPU, JavaScript; ${products}`;
   },
 };
 
@@ -195,9 +215,11 @@ export async function selectBackend(preferred: 'auto' | BackendName): Promise<Se
   const tried: string[] = [];
   for (const candidate of candidates) {
     try {
+      blasNote = null;
       const device = await candidate.activate(auto);
       await selfTest();
       tried.push(`${candidate.label}: ok (${device})`);
+      if (blasNote) tried.push(blasNote);
       return { backend: candidate.backend, device, tried };
     } catch (err) {
       tried.push(`${candidate.label}: ${reasonOf(err)}`);

@@ -3,6 +3,10 @@ import { selectBackend } from '../../../main/trainer/backend';
 import { mulberry32 } from '../../../main/trainer/rng';
 import * as tf from '../../../main/trainer/tfjs';
 
+// Our wasm kernels, not the system BLAS (kernels/blas.ts, tested in blasMatMul.test.ts): read when the first backend
+// starts, so both backends here keep their own products and the cpu backend's loops are the reference.
+process.env.TUNEBENCH_BLAS = 'off';
+
 // The wasm BatchMatMul override (kernels/wasmMatMul.ts) must give the same numbers as the reference cpu kernels for
 // every layout autograd and attention produce: transposed operands, batches, and batches against a shared operand.
 const CASES: { a: number[]; b: number[]; ta?: boolean; tb?: boolean; productOnly?: boolean }[] = [

@@ -55,9 +55,10 @@ Commands:
                                                what an import would detect, statistics, first rows; nothing stored
   datasets show <dataset> [--tokenizer char|word] [--max-tokens N] [--rows N] [--offset N] [--json]
   datasets list [--json]                       the imported datasets
-  train --dataset <id|name|file> [--preset few-shot|quick|standard] [--set key=value]... [--json]
+  train --dataset <id|name|file> [--preset few-shot|quick|standard] [--set key=value]... [--dry-run] [--json]
                                                train a model in a separate trainer process; few-shot picks a
-                                               pretrained base and settings from the data, then evaluates
+                                               pretrained base and settings from the data, then evaluates;
+                                               --dry-run prints the config and its memory and time estimate only
   models list [--json]                         the built-in base models, imported ones, and those in the Hugging
                                                Face cache (hf:org/name, used in place; the rest with the reason)
   models import <folder> [--name N] [--json]   a Hugging Face-style folder (config.json, model.safetensors,

@@ -1,6 +1,8 @@
 // `tunebench train …`: starts a run in a trainer process and follows it with a progress line until it ends.
 import { existsSync } from 'node:fs';
-import { parseSetArgs, PRESET_NAMES, resolveTrainConfig, type PresetName, type TrainConfig } from '../../common/config';
+import { parseSetArgs, PRESET_NAMES, resolveTrainConfig, type Overrides, type PresetName, type TrainConfig } from '../../common/config';
+import { describeEstimate } from '../../common/estimate';
+import type { TrainData } from '../../common/protocol';
 import type { RunSummary } from '../../common/domain';
 import type { EvalReport } from '../../common/evaluation';
 import { badInput } from '../../common/result';
@@ -27,6 +29,7 @@ export async function trainCommand(services: Services, io: CliIo, args: string[]
     preset: { type: 'string', default: 'quick' },
     set: { type: 'string', multiple: true, default: [] },
     json: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
   });
   if (positionals.length) throw badInput(`train: unexpected argument '${positionals[0]}'; name the data with --dataset.`);
   if (!values.dataset) throw badInput('train needs --dataset <id|name|file>.');
@@ -34,14 +37,43 @@ export async function trainCommand(services: Services, io: CliIo, args: string[]
   if (!(PRESET_NAMES as string[]).includes(preset)) throw badInput(`Unknown preset '${preset}' (known: ${PRESET_NAMES.join(', ')}).`);
   const overrides = parseSetArgs(values.set as string[]);
   // a bad setting is reported before anything is imported (few-shot settings depend on the data, so are checked at start)
-  if (preset !== 'few-shot') resolveTrainConfig(preset as PresetName, overrides);
+  if (preset !== 'few-shot') {
+    const refusal = values['dry-run'] ? null : services.runs.estimate(resolveTrainConfig(preset as PresetName, overrides))?.refusal;
+    if (refusal) throw badInput(refusal); // before a file is imported: a refused run writes nothing
+  }
 
   const ref = values.dataset;
+  if (values['dry-run']) return dryRun(services, io, await dryRunData(services, ref), preset as PresetName, overrides, Boolean(values.json));
   const dataset = existsSync(ref) ? await importDataset(services, io, ref) : services.datasets.get(ref);
   const run = services.runs.start({ datasetId: dataset.id, preset: preset as PresetName, overrides });
   io.stderr.write(`run ${run.id}: ${dataset.name} (${dataset.task}), preset ${preset}, ${run.config.steps} steps\n`);
   if (preset === 'few-shot') io.stderr.write(`chosen: base ${run.config.base}, method ${run.config.method}, ${describeConfig(run.config)}\n`);
   return followRun(services, io, run, Boolean(values.json));
+}
+
+/**
+ * A dry run's data: a stored dataset's rows, or a file read without storing it (its first rows: what `datasets
+ * inspect` shows), so nothing is written.
+ */
+async function dryRunData(services: Services, ref: string): Promise<TrainData> {
+  if (!existsSync(ref)) return services.datasets.loadTrainData(services.datasets.get(ref).id);
+  const inspected = await services.datasets.inspectFile(ref);
+  const texts = inspected.preview.map((r) => r.text);
+  if (inspected.task !== 'classify') return { task: 'generate', train: texts, validation: [] };
+  const labels = inspected.labels.length >= 2 ? inspected.labels : ['a', 'b'];
+  return { task: 'classify', labels, train: inspected.preview.map((r) => ({ text: r.text, label: Math.max(0, labels.indexOf(r.label ?? '')) })), validation: [] };
+}
+
+/** `train --dry-run`: the config and its memory and time estimate; exit 2 (and the refusal) when it would not fit. */
+function dryRun(services: Services, io: CliIo, data: TrainData, preset: PresetName, overrides: Overrides, json: boolean): number {
+  const { config, estimate } = services.runs.plan(data, preset, overrides);
+  if (json) printJson(io, { dryRun: true, config, estimate });
+  else {
+    print(io, `base ${config.base}, method ${config.method}, ${describeConfig(config)}, context ${config.contextLength}`);
+    for (const line of estimate ? describeEstimate(estimate, config.steps) : ['No memory estimate for this base (it is small: the estimate sizes pretrained decoders).']) print(io, line);
+  }
+  if (estimate?.refusal) io.stderr.write(`${estimate.refusal}\n`);
+  return estimate?.refusal ? 2 : 0;
 }
 
 /** Follows a started run with a progress line (and Ctrl+C = cancel) until it ends; prints the result. */

@@ -6,7 +6,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { badInput, TunebenchError } from '../../common/result';
 import { folderTensorEntries, SHARD_INDEX, weightFilesOf } from '../trainer/decoder/weightFiles';
-import { specParameters } from '../trainer/decoder/spec';
+import { specParameters, type DecoderSpec } from '../trainer/decoder/spec';
 import { familyOfConfig, type HfConfig } from '../trainer/families';
 import { loadSentencePieceModel } from '../trainer/llama/sentencePieceModel';
 import { tokenizerFromJson } from '../trainer/tokenizers';
@@ -34,6 +34,13 @@ function readConfig(folder: string): HfConfig {
   }
   if (typeof config !== 'object' || config === null || Array.isArray(config)) throw badInput(`${file} is not a JSON object.`);
   return config as HfConfig;
+}
+
+/** The decoder spec a folder's config.json describes (no weights read): what the memory estimate sizes. */
+export function folderSpec(folder: string): DecoderSpec {
+  const config = readConfig(folder);
+  const configFile = join(folder, 'config.json');
+  return familyOfConfig(config, configFile).toSpec(config, configFile);
 }
 
 export function inspectHfFolder(folder: string): HfFolderInfo {

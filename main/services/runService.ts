@@ -13,6 +13,7 @@ import type { RunDetail, RunSummary } from '../../common/domain';
 import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainData, type TrainerMessage } from '../../common/protocol';
 import { loraFileFor, optimizerFileFor } from '../trainer/checkpointFiles';
 import { TunebenchError } from '../../common/result';
+import { baseShape, estimateFor, type RunEstimate } from './trainingEstimate';
 
 interface ActiveRun {
   readonly conn: TrainerConnection;
@@ -43,12 +44,28 @@ export class RunService {
     const { store, datasets } = this.deps;
     const dataset = datasets.get(input.datasetId);
     const data = datasets.loadTrainData(dataset.id);
-    const chosen = input.preset === 'few-shot' ? this.fewShotChoice(data, input.overrides) : {};
-    const config = resolveTrainConfig(input.preset, input.overrides, chosen);
-    checkBaseFitsTask(config, data.task, this.deps.bases);
+    const { config, estimate } = this.plan(data, input.preset, input.overrides);
+    if (estimate?.refusal) throw new TunebenchError('bad-input', estimate.refusal); // before any process or row
     const run = store.create({ datasetId: dataset.id, task: data.task, preset: input.preset, config, hostPid: process.pid });
     this.launch(run.id, { config, data, startedMs: Date.now(), lastStep: 0 });
     return store.summary(run.id);
+  }
+
+  /**
+   * What starting a run on `data` would train: the resolved config (the few-shot preset's choice included) and its
+   * memory and time estimate (null for a base the estimate does not size). Writes nothing: `train --dry-run` prints it.
+   */
+  plan(data: TrainData, preset: PresetName, overrides: Overrides): { config: TrainConfig; estimate: RunEstimate | null } {
+    const chosen = preset === 'few-shot' ? this.fewShotChoice(data, overrides) : {};
+    const config = resolveTrainConfig(preset, overrides, chosen);
+    checkBaseFitsTask(config, data.task, this.deps.bases);
+    return { config, estimate: this.estimate(config) };
+  }
+
+  /** The memory and time estimate of a resolved config on this machine, or null for a base it does not size. */
+  estimate(config: TrainConfig): RunEstimate | null {
+    const shape = baseShape(config, this.deps.bases.pathOf(config.base));
+    return shape ? estimateFor(config, shape) : null;
   }
 
   /** The one-click preset's choice for this data, on the folder base the user named (fewShotOnBase). */

@@ -83,6 +83,17 @@ const trainScratchRun: RunTrainer = async ({ config, data, checkpointDir, resume
   }
 };
 
+const MIB = 2 ** 20;
+
+/**
+ * What the run held in memory: peak_rss_mb, the process's high-water resident set (getrusage's ru_maxrss: weights,
+ * optimizer, activations, the backend's heap, checkpoint copies and Node itself), and baseline_rss_mb, its resident
+ * set once the backend had started, before data or model. The estimate (common/estimate.ts) is checked against them.
+ */
+function memoryMetrics(baselineRss: number): Record<string, number> {
+  return { peak_rss_mb: (process.resourceUsage().maxRSS * 1024) / MIB, baseline_rss_mb: baselineRss / MIB };
+}
+
 function describeInvalid(raw: unknown, issues: readonly { path: PropertyKey[]; message: string }[]): string {
   const type = typeof raw === 'object' && raw !== null && 'type' in raw ? `'${String((raw as { type: unknown }).type)}' ` : '';
   const issue = issues[0];
@@ -152,6 +163,7 @@ export function runTrainerSession(channel: TrainerChannel, options: SessionOptio
       const { config } = start;
       const chosen: SelectedBackend = await (options.selectBackend ?? defaultSelectBackend)(config.backend);
       send({ type: 'backend', backend: chosen.backend, device: chosen.device, tried: chosen.tried });
+      const baselineRss = process.memoryUsage().rss; // Node + tfjs + the backend, before any data or model
       const hooks: RunHooks = {
         onMetrics: (step, values) => send({ type: 'metrics', step, values }),
         onCheckpoint: (info) => send({ type: 'checkpoint', ...info }),
@@ -160,6 +172,7 @@ export function runTrainerSession(channel: TrainerChannel, options: SessionOptio
         waitWhilePaused: () => control.waitWhilePaused(),
       };
       const result = await trainerFor(config.base)(start, hooks);
+      if (result.status === 'completed') hooks.onMetrics(result.step, memoryMetrics(baselineRss));
       if (failure) return fail(new TunebenchError('bad-input', failure));
       return finish({ kind: 'done', status: result.status, step: result.step });
     } catch (err) {

@@ -2,6 +2,7 @@
 // way: one model whose details are switched by a config). The families' folders (main/trainer/families/) read a
 // Hugging Face config into a DecoderSpec and name its tensors; decoder/model.ts runs any spec.
 // Shapes: V vocabulary, C hidden width, H query heads, Hkv key/value heads, hd head size, F MLP width, P positions.
+import { shapeParameters } from '../../../common/estimate';
 
 /** How the angles of rotary positions are stretched for long contexts (transformers' rope_type). */
 export type RopeScaling =
@@ -63,20 +64,4 @@ export const kvWidth = (s: DecoderSpec): number => s.kvHeads * s.headDim;
 export const qWidth = (s: DecoderSpec): number => s.heads * s.headDim;
 
 /** Parameter count from the spec alone (no weights needed): what `models list` and the estimate show. */
-export function specParameters(s: DecoderSpec): number {
-  const C = s.hidden;
-  const q = qWidth(s);
-  const kv = kvWidth(s);
-  const normSize = s.norm === 'layernorm' ? 2 * C : C;
-  let perLayer = 2 * normSize + C * q + 2 * C * kv + q * C;
-  if (s.qkvBias) perLayer += q + 2 * kv;
-  if (s.oBias) perLayer += C;
-  perLayer += (s.mlp === 'gated' ? 3 : 2) * C * s.intermediate;
-  if (s.mlpBias) perLayer += (s.mlp === 'gated' ? 2 : 1) * s.intermediate + C;
-  if (s.qkNorm) perLayer += 2 * s.headDim;
-  if (s.sandwichNorms) perLayer += 2 * C;
-  let total = s.vocabSize * C + s.layers * perLayer + normSize;
-  if (s.positions === 'learned') total += s.maxPositions * C;
-  if (!s.tiedHead) total += s.vocabSize * C;
-  return total;
-}
+export const specParameters = (s: DecoderSpec): number => shapeParameters(s);

@@ -8,7 +8,7 @@
 // those to and from its checkpoint's names. An attached LoRA (decoder/lora.ts) adds s·(x·Aᵀ)·Bᵀ to a projection.
 // Shapes: B batch, T new tokens, S = cached + new positions, N = B·T, C, H, Hkv, G = H/Hkv, hd, F, V as in spec.ts.
 import * as tf from '../tfjs';
-import { fusedLayerNorm } from '../kernels/fusedOps';
+import { fusedAttention, fusedLayerNorm } from '../kernels/fusedOps';
 import { embedding, gelu, oneHotFloat } from '../layers';
 import { canonicalShapes, layerParam, MODEL_PARAMS, type LayerParam } from './names';
 import { applyRope, rotateHalfMatrix, ropeTables } from './rope';
@@ -22,6 +22,12 @@ export interface ProjectionAdapter {
 }
 
 /** Keys and values of the positions seen so far, per layer: (1, Hkv, S, hd). Owned by the caller; dispose it. */
+/** A layer's causal mask (T, S) of 0 / −∞, and its sliding window (null: none) for the fused kernel. */
+interface AttentionMask {
+  mask: tf.Tensor2D;
+  window: number | null;
+}
+
 export class DecoderKvCache {
   readonly keys: (tf.Tensor4D | null)[];
   readonly values: (tf.Tensor4D | null)[];
@@ -118,14 +124,14 @@ export class DecoderModel {
       const sliding = s.layerKinds[l] === 'sliding' && s.slidingWindow !== null;
       const mask = maskFor(sliding ? s.slidingWindow : null);
       const rope = s.positions === 'rope' ? ropeFor(sliding ? s.localRope : s.rope) : null;
-      x = this.block(l, x, B, T, mask, rope, cache);
+      x = this.block(l, x, B, T, { mask, window: sliding ? s.slidingWindow : null }, rope, cache);
     }
     if (cache) cache.length = start + T;
     return this.norm(x, 'final_norm') as tf.Tensor2D;
   }
 
   /** One transformer block.  x (N, C) → (N, C) */
-  private block(l: number, x: tf.Tensor2D, B: number, T: number, mask: tf.Tensor2D, rope: { cos: tf.Tensor2D; sin: tf.Tensor2D } | null, cache: DecoderKvCache | null): tf.Tensor2D {
+  private block(l: number, x: tf.Tensor2D, B: number, T: number, mask: AttentionMask, rope: { cos: tf.Tensor2D; sin: tf.Tensor2D } | null, cache: DecoderKvCache | null): tf.Tensor2D {
     const s = this.spec;
     const name = (part: LayerParam) => layerParam(l, part);
     const h = this.norm(x, name('attn_norm')) as tf.Tensor2D;
@@ -156,9 +162,14 @@ export class DecoderModel {
    * Causal grouped-query attention; query head h reads KV head ⌊h/G⌋ (repeat_kv), without copying K and V: the G
    * query heads of a KV head are stacked along time.  q (B, T, H, hd), k, v (B, T, Hkv, hd) → (N, H·hd)
    */
-  private attention(l: number, q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, mask: tf.Tensor2D, cache: DecoderKvCache | null): tf.Tensor2D {
+  private attention(l: number, q: tf.Tensor4D, k: tf.Tensor4D, v: tf.Tensor4D, { mask, window }: AttentionMask, cache: DecoderKvCache | null): tf.Tensor2D {
     const s = this.spec;
     const [B, T, H, hd] = q.shape;
+    if (!cache && s.attnSoftcap === null) {
+      // training and scoring: one kernel each way where the system BLAS is there (kernels/attentionKernels.ts)
+      const fused = fusedAttention(q, k, v, Math.fround(s.attentionScale), window ?? 0);
+      if (fused) return fused as tf.Tensor2D;
+    }
     const Hkv = s.kvHeads;
     const G = H / Hkv;
     let kh = tf.transpose(k, [0, 2, 1, 3]) as tf.Tensor4D; // (B, Hkv, T, hd)

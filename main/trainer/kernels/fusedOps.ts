@@ -4,6 +4,8 @@
 // passes, so the ops that are one cheap elementwise pass forward (GELU, bias add) keep tfjs ops there and take a
 // kernel for their backward pass only (tf.customGrad); the others are kernels with registered gradients.
 import { add, customGrad, engine, getBackend, getKernel, mul, registerGradient, registerKernel, reshape, sigmoid, type GradSaveFunc, type Tensor } from '../tfjs';
+import { ATTENTION, attentionGradient, attentionKernels } from './attentionKernels';
+import { loadBlas } from './blas';
 import { SPLIT_HEADS, headsKernels, splitHeadsGradient } from './headsKernels';
 import { BAG_SUM, bagSumGradient, EMBEDDING, embeddingGradient, embeddingKernels } from './embeddingKernels';
 import { LAYER_NORM, layerNormGradient, layerNormKernels } from './normKernels';
@@ -26,10 +28,10 @@ function available(kernel: string): boolean {
 /** Registers every fused kernel and its gradient once per process; safe before or after a backend initialises. */
 export function installFusedKernels(): void {
   if (installed) return;
-  for (const k of [...layerNormKernels, ...pointwiseKernels, ...embeddingKernels, ...headsKernels]) {
+  for (const k of [...layerNormKernels, ...pointwiseKernels, ...embeddingKernels, ...headsKernels, ...attentionKernels]) {
     if (!getKernel(k.kernelName, k.backendName)) registerKernel(k);
   }
-  for (const g of [layerNormGradient, embeddingGradient, bagSumGradient, splitHeadsGradient]) registerGradient(g);
+  for (const g of [layerNormGradient, embeddingGradient, bagSumGradient, splitHeadsGradient, attentionGradient]) registerGradient(g);
   installed = true;
 }
 
@@ -73,4 +75,15 @@ export const fusedBagSum = (table: Tensor, ids: Tensor, weights: Tensor) => run(
 /** q, kᵀ and v per head from the fused projection.  qkv (B·T, 3C) → (B·H, T, hd), (B·H, hd, T), (B·H, T, hd) */
 export function fusedSplitHeads(qkv: Tensor, batch: number, heads: number): Tensor[] | null {
   return available(SPLIT_HEADS) ? (engine().runKernel(SPLIT_HEADS, { qkv }, { batch, heads }) as unknown as Tensor[]) : null;
+}
+
+/**
+ * Causal grouped-query attention in one kernel each way, keeping no B·H·T·T tensor for the backward pass
+ * (attentionKernels.ts); null without the system BLAS, whose products it runs on.
+ * q (B, T, H, hd), k, v (B, T, Hkv, hd) after RoPE; window 0 for none → (B·T, H·hd)
+ */
+export function fusedAttention(q: Tensor, k: Tensor, v: Tensor, scale: number, window: number): Tensor | null {
+  if (!loadBlas().blas || !available(ATTENTION)) return null;
+  const [y] = engine().runKernel(ATTENTION, { q, k, v }, { scale, window }) as unknown as Tensor[];
+  return y;
 }

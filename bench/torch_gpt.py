@@ -6,7 +6,8 @@ tanh-GELU), final LayerNorm, LM head tied to the token embedding, init N(0, 0.02
 1/sqrt(2·nLayer). Same step as loop.ts: mean cross-entropy, global-norm clip 1.0, Adam(0.9, 0.99, eps 1e-8), linear
 warmup then cosine to 10% of the peak learning rate. Random tokens; the first `warmup` steps are not timed.
 
-Run with OPENBLAS_NUM_THREADS=1; the thread count for torch's own pool is --threads (2 by default).
+Threads: --threads auto (the default) alternates OpenBLAS 1 + torch 2 and OpenBLAS 2 + torch 1 over the warm-up steps
+and times the faster (bench/torch_threads.py); --threads "B,T" fixes them.
 
 With --lockstep it takes each step only when a line arrives on stdin and answers with one JSON line {"ms", "cpuMs"}
 on stdout, so `npm run bench` can alternate its steps with ours and both see the same load on a busy machine.
@@ -21,6 +22,8 @@ import time
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
+
+from torch_threads import ThreadChooser
 
 
 class Block(nn.Module):
@@ -94,16 +97,17 @@ def main() -> None:
     ap.add_argument("--steps", type=int, default=30, help="timed steps")
     ap.add_argument("--warmup", type=int, default=5, help="untimed steps first")
     ap.add_argument("--lr", type=float, default=2e-3)
-    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--threads", default="auto", help='"auto" or "BLAS,TORCH" thread counts')
     ap.add_argument("--seed", type=int, default=1337)
     ap.add_argument("--lockstep", action="store_true", help="one step per line read from stdin")
     args = ap.parse_args()
 
-    torch.set_num_threads(args.threads)
+    chooser = ThreadChooser(args.threads)
+    warmup = max(args.warmup, len(chooser.settings))
     torch.manual_seed(args.seed)
     model = Gpt(args.vocab, args.width, args.heads, args.layers, args.context)
     opt = torch.optim.Adam(model.parameters(), lr=args.lr, betas=(0.9, 0.99), eps=1e-8)
-    total = args.warmup + args.steps
+    total = warmup + args.steps
     B, T = args.batch, args.context
     times = []
     cpu_times = []  # process CPU time, all threads together
@@ -111,19 +115,27 @@ def main() -> None:
         if args.lockstep and not sys.stdin.readline():
             return  # the bench has gone
         data = torch.randint(0, args.vocab, (B, T + 1))
-        start = time.perf_counter()
-        cpu_start = time.process_time()
-        for group in opt.param_groups:
-            group["lr"] = learning_rate(step, args.lr, 10, total)
-        logits = model(data[:, :-1])
-        loss = F.cross_entropy(logits.reshape(B * T, args.vocab), data[:, 1:].reshape(B * T))
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-        opt.step()
-        elapsed = (time.perf_counter() - start) * 1000
-        cpu_elapsed = (time.process_time() - cpu_start) * 1000
-        if step > args.warmup:
+
+        def run():
+            start = time.perf_counter()
+            cpu_start = time.process_time()
+            for group in opt.param_groups:
+                group["lr"] = learning_rate(step, args.lr, 10, total)
+            logits = model(data[:, :-1])
+            loss = F.cross_entropy(logits.reshape(B * T, args.vocab), data[:, 1:].reshape(B * T))
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            opt.step()
+            return (time.perf_counter() - start) * 1000, (time.process_time() - cpu_start) * 1000, loss
+
+        if step <= warmup:
+            elapsed, cpu_elapsed, loss = chooser.warmup_step(step - 1, run)
+        else:
+            if step == warmup + 1:
+                chooser.choose()
+            elapsed, cpu_elapsed, loss = run()
+        if step > warmup:
             times.append(elapsed)
             cpu_times.append(cpu_elapsed)
         if args.lockstep:
@@ -132,7 +144,7 @@ def main() -> None:
     ms = statistics.median(times)
     print(json.dumps({"msPerStep": ms, "tokensPerSecond": B * T / ms * 1000,
                       "cpuMsPerStep": statistics.median(cpu_times), "steps": len(times),
-                      "threads": torch.get_num_threads(), "torch": torch.__version__}))
+                      "torch": torch.__version__, **chooser.summary()}))
 
 
 if __name__ == "__main__":

@@ -1,12 +1,10 @@
 // `npm run bench [-- --json] [--backend wasm|cpu] [--steps N] [--warmup N] [--profile] [--unfused]`: trains one GPT
 // (vocab 256, width 128, 4 heads, 4 layers, context 64, batch 16) with our trainer (GptModel + loop.ts's train step)
-// and with PyTorch on the CPU (bench/torch_gpt.py, Debian's python3-torch at /usr/bin/python3, 2 threads), on random
+// and with PyTorch on the CPU (bench/torch_gpt.py, Debian's python3-torch at /usr/bin/python3, at the faster of its two thread settings), on random
 // tokens, and prints the median ms/step of each (wall-clock, and CPU time, which a busy machine disturbs less),
 // tokens/s and the ratio ours ÷ PyTorch's. --json ends the output with one JSON line. --profile adds our time per
 // kernel kind for one step. --unfused also times ours without the fused kernels (kernels/fusedOps.ts, tfjs ops only),
 // alternating step by step with the fused ones so both see the same load. Progress goes to stderr.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveTrainConfig } from '../common/config';
 import { selectBackend } from '../main/trainer/backend';
@@ -17,10 +15,10 @@ import { GptModel } from '../main/trainer/gpt/model';
 import { mulberry32 } from '../main/trainer/rng';
 import * as tf from '../main/trainer/tfjs';
 import { CharTokenizer } from '../main/trainer/tokenizer';
+import { TORCH_MIN_WARMUP, TorchInLockstep, cpuMs, fmtTiming, log, threadText, timingOf, type Timing } from './torchLockstep';
 
 const SHAPE = { vocab: 256, width: 128, heads: 4, layers: 4, context: 64, batch: 16 };
 const LEARNING_RATE = 2e-3;
-const PYTHON = '/usr/bin/python3';
 const TORCH_SCRIPT = resolve(__dirname, '../../bench/torch_gpt.py'); // from out/bench/train.js
 
 interface Options {
@@ -32,29 +30,8 @@ interface Options {
   unfused: boolean;
 }
 
-interface Timing {
-  /** Median wall-clock time of a step. */
-  msPerStep: number;
-  tokensPerSecond: number;
-  /** Median CPU time of a step, all threads together: steadier than wall-clock on a busy machine. */
-  cpuMsPerStep: number;
-  steps: number;
-}
-
-const log = (line: string) => process.stderr.write(`${line}\n`);
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const tokensPerStep = SHAPE.batch * SHAPE.context;
-const timing = (times: number[], cpuTimes: number[]): Timing => {
-  const ms = median(times);
-  return { msPerStep: ms, tokensPerSecond: (tokensPerStep / ms) * 1000, cpuMsPerStep: median(cpuTimes), steps: times.length };
-};
-const cpuMs = () => {
-  const { user, system } = process.cpuUsage();
-  return (user + system) / 1000;
-};
+const timing = (times: number[], cpuTimes: number[]): Timing => timingOf(times, cpuTimes, tokensPerStep);
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { json: false, backend: 'wasm', steps: 20, warmup: 3, profile: false, unfused: false };
@@ -74,7 +51,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--profile') opts.profile = true;
     else if (arg === '--unfused') opts.unfused = true;
     else if (arg === '--steps') opts.steps = count(1);
-    else if (arg === '--warmup') opts.warmup = count(0);
+    else if (arg === '--warmup') opts.warmup = count(TORCH_MIN_WARMUP); // PyTorch warms up under each thread setting
     else if (arg === '--backend') {
       const b = value();
       if (b !== 'wasm' && b !== 'cpu') throw new Error(`--backend takes wasm or cpu, not '${b}'.`);
@@ -181,72 +158,7 @@ async function profileOurs(): Promise<[string, number][]> {
   return [...byKernel.entries()].sort((a, b) => b[1] - a[1]);
 }
 
-/**
- * PyTorch (bench/torch_gpt.py --lockstep) in its own process, taking one step each time `step()` is called: its
- * steps alternate with ours, so a machine that is busier for a while slows both alike. `finish()` gives its timing,
- * or the sentence saying why there is none (python3-torch missing, or its run failed).
- */
-class TorchInLockstep {
-  private lines: string[] = [];
-  private waiting: (() => void) | null = null;
-  private exited = false;
-  private readonly done: Promise<number | null>;
-  private readonly child: ChildProcess;
-
-  private constructor(args: string[]) {
-    this.child = spawn(PYTHON, args, { env: { ...process.env, OPENBLAS_NUM_THREADS: '1' }, stdio: ['pipe', 'pipe', 'inherit'] });
-    let buffered = '';
-    this.child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-      buffered += chunk;
-      const parts = buffered.split('\n');
-      buffered = parts.pop()!;
-      this.lines.push(...parts.filter((l) => l.trim()));
-      this.wake();
-    });
-    this.child.stdin!.on('error', () => {}); // it exited early; finish() says so
-    this.done = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
-    void this.done.then(() => {
-      this.exited = true;
-      this.wake();
-    });
-  }
-
-  static start(opts: Options): TorchInLockstep | string {
-    if (!existsSync(PYTHON)) return `PyTorch not measured: ${PYTHON} does not exist (install Debian's python3-torch).`;
-    const probe = spawnSync(PYTHON, ['-c', 'import torch'], { encoding: 'utf8' });
-    if (probe.status !== 0) return `PyTorch not measured: ${PYTHON} cannot import torch (install Debian's python3-torch).`;
-    const { vocab, width, heads, layers, context, batch } = SHAPE;
-    const args = [TORCH_SCRIPT, '--vocab', vocab, '--width', width, '--heads', heads, '--layers', layers, '--context', context, '--batch', batch,
-      '--steps', opts.steps, '--warmup', opts.warmup, '--lr', LEARNING_RATE, '--threads', 2, '--lockstep'].map(String);
-    return new TorchInLockstep(args);
-  }
-
-  private wake(): void {
-    const waiting = this.waiting;
-    this.waiting = null;
-    waiting?.();
-  }
-
-  /** One PyTorch step; resolves when it is done, or at once once the process has gone. */
-  async step(): Promise<void> {
-    if (this.exited) return;
-    const before = this.lines.length;
-    this.child.stdin!.write('\n');
-    while (this.lines.length === before && !this.exited) await new Promise<void>((resolve) => (this.waiting = resolve));
-  }
-
-  async finish(): Promise<Timing | string> {
-    this.child.stdin!.end();
-    const code = await this.done;
-    const summary = this.lines.find((l) => l.startsWith('{"msPerStep"'));
-    if (code !== 0 || !summary) return `PyTorch not measured: ${TORCH_SCRIPT} exited with status ${code} (its errors are above).`;
-    const { msPerStep, tokensPerSecond, cpuMsPerStep, steps } = JSON.parse(summary) as Timing;
-    return { msPerStep, tokensPerSecond, cpuMsPerStep, steps };
-  }
-}
-
-const fmt = (t: Timing) =>
-  `${t.msPerStep.toFixed(1)} ms/step, ${Math.round(t.tokensPerSecond)} tokens/s, CPU ${t.cpuMsPerStep.toFixed(1)} ms/step (medians of ${t.steps} steps)`;
+const fmt = fmtTiming;
 
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
@@ -254,7 +166,8 @@ async function main(): Promise<void> {
   log(`ours: ${selected.device}`);
   const { vocab, width, heads, layers, context, batch } = SHAPE;
   const model = `GPT vocab ${vocab}, width ${width}, ${heads} heads, ${layers} layers, context ${context}, batch ${batch}`;
-  const partner = TorchInLockstep.start(opts);
+  const partner = TorchInLockstep.start(TORCH_SCRIPT, ['--vocab', vocab, '--width', width, '--heads', heads, '--layers', layers, '--context', context, '--batch', batch,
+    '--steps', opts.steps, '--warmup', opts.warmup, '--lr', LEARNING_RATE]);
   const { fused: ours, unfused } = await timeOurs(opts, opts.unfused, () => (typeof partner === 'string' ? Promise.resolve() : partner.step()));
   const torchResult = typeof partner === 'string' ? partner : await partner.finish();
   const torch = typeof torchResult === 'string' ? null : torchResult;
@@ -263,7 +176,7 @@ async function main(): Promise<void> {
   const cpuRatio = torch ? ours.cpuMsPerStep / torch.cpuMsPerStep : null;
 
   const lines = [model, `ours (${opts.backend}, ${selected.device}): ${fmt(ours)}`];
-  lines.push(torch ? `PyTorch (CPU, 2 threads): ${fmt(torch)}` : (torchResult as string));
+  lines.push(torch ? `PyTorch (CPU, ${threadText(torch)}): ${fmt(torch)}` : (torchResult as string));
   if (ratio !== null && cpuRatio !== null) lines.push(`ratio ours / PyTorch: ${ratio.toFixed(2)}x (CPU time: ${cpuRatio.toFixed(2)}x)`);
   if (unfused) {
     const vsTorch = torch ? `, ${(unfused.msPerStep / torch.msPerStep).toFixed(2)}x PyTorch` : '';

@@ -45,6 +45,25 @@ export function fewShotOnBase(chosen: Partial<TrainConfig>, base: string, parame
   return parameters > LARGE_BASE ? { ...chosen, base, method: 'lora', learningRate: 2e-4 } : { ...chosen, base };
 }
 
+/** Share of the texts whose whole length the one-click preset's context covers. */
+export const CONTEXT_COVERAGE = 0.95;
+
+/**
+ * The one-click preset's context for texts of these token lengths (BOS and end token included): the smallest power of
+ * two from 32 that holds CONTEXT_COVERAGE of them whole, at most the model's context. A longer text trains in windows.
+ */
+export function contextForLengths(lengths: readonly number[], modelContext: number): number {
+  if (lengths.length === 0) return Math.min(FEWSHOT_GENERATE.contextLength!, modelContext);
+  const sorted = [...lengths].sort((a, b) => a - b);
+  const covered = sorted[Math.min(sorted.length - 1, Math.ceil(CONTEXT_COVERAGE * sorted.length) - 1)];
+  let context = 32;
+  while (context < covered) context *= 2;
+  return Math.min(context, modelContext);
+}
+
+/** The one-click preset's batch is the largest up to this that the memory estimate fits (more makes a step slow on CPU cores). */
+export const FEWSHOT_MAX_BATCH = 16;
+
 /** The share of a setfit run's steps spent on the head, after the contrastive stage (fewshot/recipe.ts uses it). */
 export const SETFIT_HEAD_SHARE = 0.3;
 

@@ -13,6 +13,7 @@ import type { RunDetail, RunSummary } from '../../common/domain';
 import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainData, type TrainerMessage } from '../../common/protocol';
 import { loraFileFor, optimizerFileFor } from '../trainer/checkpointFiles';
 import { TunebenchError } from '../../common/result';
+import { sizeFewShotText } from './fewShotSizing';
 import { baseShape, estimateFor, type RunEstimate } from './trainingEstimate';
 
 interface ActiveRun {
@@ -68,12 +69,17 @@ export class RunService {
     return shape ? estimateFor(config, shape) : null;
   }
 
-  /** The one-click preset's choice for this data, on the folder base the user named (fewShotOnBase). */
+  /**
+   * The one-click preset's choice for this data, on the folder base the user named (fewShotOnBase); for text, the
+   * context from the texts' token lengths and the batch from the memory estimate (fewShotSizing.ts).
+   */
   private fewShotChoice(data: TrainData, overrides: Overrides): Partial<TrainConfig> {
-    const chosen = fewShotConfig(profileTrainData(data));
+    let chosen = fewShotConfig(profileTrainData(data));
+    if (data.task !== 'generate') return chosen;
     const base = overrides.base;
-    if (typeof base !== 'string' || !isFolderModel(base) || data.task !== 'generate') return chosen;
-    return fewShotOnBase(chosen, base, this.deps.bases.folderModel(base).parameters);
+    if (typeof base === 'string' && isFolderModel(base)) chosen = fewShotOnBase(chosen, base, this.deps.bases.folderModel(base).parameters);
+    const on = typeof base === 'string' ? base : chosen.base!;
+    return sizeFewShotText(chosen, data.train, overrides, this.deps.bases.pathOf(on));
   }
 
   /**

@@ -1,0 +1,49 @@
+// The memory estimate against the measured peak: for a random-weight model of each family in its real layout
+// (tests/python/make_hf_model.py: real widths, 2 blocks, a 640-token vocabulary), `train --dry-run --json` gives the
+// estimate, then the same run trains 2 steps through the CLI and its trainer reports peak_rss_mb (getrusage's
+// ru_maxrss: the whole process, Node and the backend included) and baseline_rss_mb. The estimate must be within 25%.
+import { existsSync } from 'node:fs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { TrainingEstimate } from '../../common/estimate';
+import { assertBuilt, tempDir, tunebenchJson } from '../helpers/cli';
+import { familyTokenizer, GPT2_BPE_DIR, writeFamilyTokenizer, type Family } from '../helpers/familyTokenizers';
+import { corpusLines, writeFixture } from '../helpers/fixtures';
+import { makeHfModel, NO_TORCH, torchAvailable } from '../helpers/hfReference';
+
+const ready = torchAvailable && existsSync(GPT2_BPE_DIR);
+if (!ready) console.warn(torchAvailable ? `estimate.test: ${GPT2_BPE_DIR} is absent; skipping.` : NO_TORCH);
+
+const CASES: { shape: string; tokenizer: Family; method: 'lora' | 'full' | 'freeze' }[] = [
+  { shape: 'smollm2-135m', tokenizer: 'smollm2', method: 'lora' },
+  { shape: 'qwen2.5-0.5b', tokenizer: 'qwen2', method: 'full' },
+  { shape: 'qwen3-0.6b', tokenizer: 'qwen3', method: 'freeze' },
+  { shape: 'gemma-3-270m', tokenizer: 'gemma3', method: 'lora' },
+  { shape: 'gpt2-124m', tokenizer: 'gpt2', method: 'full' },
+];
+const SETTINGS = ['steps=2', 'batchSize=4', 'contextLength=64', 'warmupSteps=0', 'evalEvery=100', 'evalBatches=1', 'logEvery=1', 'backend=wasm'];
+const MIB = 2 ** 20;
+
+describe.skipIf(!ready)('the memory estimate against the measured peak', () => {
+  beforeAll(() => assertBuilt());
+
+  for (const c of CASES) {
+    it(`${c.shape} ${c.method}: train --dry-run's total is within 25% of the trainer's peak resident set`, () => {
+      const folder = makeHfModel({ shape: c.shape, layers: 2, vocab: 640 });
+      writeFamilyTokenizer(folder, familyTokenizer(c.tokenizer, 640));
+      const dataDir = tempDir();
+      const model = tunebenchJson<{ id: string }>(dataDir, ['models', 'import', folder]);
+      const corpus = writeFixture(tempDir(), 'corpus.txt', `${corpusLines(200).join('\n')}\n`);
+      const args = ['train', '--dataset', corpus, ...[`base=${model.id}`, `method=${c.method}`, ...SETTINGS].flatMap((s) => ['--set', s])];
+      const plan = tunebenchJson<{ dryRun: boolean; estimate: TrainingEstimate }>(dataDir, [...args, '--dry-run']);
+      expect(tunebenchJson<unknown[]>(dataDir, ['runs', 'list'])).toEqual([]); // a dry run writes nothing
+      const run = tunebenchJson<{ status: string; metrics: Record<string, number> }>(dataDir, args);
+      expect(run.status).toBe('completed');
+      const estimated = plan.estimate.memory.total / MIB;
+      const { peak_rss_mb: peak, baseline_rss_mb: baseline } = run.metrics;
+      const error = (estimated - peak) / peak;
+      console.info(`${c.shape} ${c.method}: estimated ${estimated.toFixed(0)} MiB, measured peak ${peak.toFixed(0)} MiB (baseline ${baseline.toFixed(0)}), error ${(100 * error).toFixed(1)}%`);
+      expect(peak).toBeGreaterThan(baseline * 1.5); // the model's share is a real part of what is compared
+      expect(Math.abs(error)).toBeLessThanOrEqual(0.25);
+    }, 900_000);
+  }
+});

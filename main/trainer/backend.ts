@@ -144,6 +144,37 @@ function onBlas(backend: 'wasm' | 'cpu'): string {
 /** Why the last backend started has no BLAS, for the candidates' log lines. */
 let blasNote: string | null = null;
 
+interface WasmAllocator {
+  _malloc(bytes: number): number;
+  asm?: { malloc?(bytes: number): number };
+  wasmMemory?: WebAssembly.Memory;
+  __tunebenchGuarded?: boolean;
+}
+
+const MB = 2 ** 20;
+
+/**
+ * tfjs-backend-wasm takes memory for every tensor with the C side's malloc and never checks the answer: when the
+ * heap cannot grow past WebAssembly's 4 GiB, malloc returns 0 and the tensor is written over the start of the heap,
+ * corrupting the allocator (what made a 106M-parameter fine-tune at 4×256 tokens spin for minutes without a step, or
+ * trap in a matrix-product worker). This turns that answer into an error naming the heap and what to change.
+ */
+function guardWasmHeap(backend: { wasm: WasmAllocator }): void {
+  const module = backend.wasm;
+  if (module.__tunebenchGuarded) return;
+  // the raw export: emscripten's _malloc stub replaces Module._malloc with it on its first call
+  const malloc = module.asm?.malloc ?? module._malloc.bind(module);
+  module._malloc = (bytes: number) => {
+    const at = malloc(bytes);
+    if (at === 0 && bytes > 0) {
+      const used = module.wasmMemory?.buffer.byteLength ?? 0;
+      throw new Error(`WebAssembly's 4 GiB heap is full: ${Math.ceil(bytes / MB)} MB more were needed with ${Math.round(used / MB)} MB in use. Train with a smaller batchSize or contextLength, method lora, or backend cpu (no such ceiling).`);
+    }
+    return at;
+  };
+  module.__tunebenchGuarded = true;
+}
+
 const wasmCandidate: Candidate = {
   label: 'wasm',
   backend: 'wasm',
@@ -155,6 +186,7 @@ const wasmCandidate: Candidate = {
     installWasmIdentity();
     const products = onBlas('wasm');
     await useBackend('wasm');
+    guardWasmHeap(tf.backend() as unknown as { wasm: WasmAllocator });
     const simd = tf.env().getBool('WASM_HAS_SIMD_SUPPORT');
     return `CPU, WebAssembly${simd ? ' SIMD' : ''}, ${threads} thread${threads === 1 ? '' : 's'}; ${products}`;
   },

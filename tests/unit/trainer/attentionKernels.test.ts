@@ -19,10 +19,10 @@ const randomTensor = (shape: number[], seed: number) => {
 
 /** Eager attention: q (B, T, H, hd), k, v (B, T, Hkv, hd) → (B·T, H·hd). */
 function eager(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, scale: number, window: number): tf.Tensor {
-  const [B, T, H, hd] = q.shape;
-  const G = H / k.shape[2];
+  const [B, T, H, hd] = q.shape as number[];
+  const G = H / (k.shape[2] as number);
   const heads = (x: tf.Tensor) => tf.transpose(x, [0, 2, 1, 3]); // (B, heads, T, hd)
-  const repeat = (x: tf.Tensor) => tf.concat(tf.split(heads(x), x.shape[2], 1).flatMap((h) => Array<tf.Tensor>(G).fill(h)), 1); // repeat_kv
+  const repeat = (x: tf.Tensor) => tf.concat(tf.split(heads(x), x.shape[2] as number, 1).flatMap((h) => Array<tf.Tensor>(G).fill(h)), 1); // repeat_kv
   const mask = new Float32Array(T * T);
   for (let t = 0; t < T; t++) for (let j = 0; j < T; j++) if (j > t || (window > 0 && t - j >= window)) mask[t * T + j] = -1e9;
   const scores = tf.add(tf.mul(tf.matMul(heads(q), repeat(k), false, true), scale), tf.tensor2d(mask, [T, T]));

@@ -14,6 +14,7 @@ const DATASET_CALLS = [
 ] as const;
 const RUN_CALLS = [
   'runs.start',
+  'runs.estimate',
   'runs.list',
   'runs.get',
   'runs.pause',

@@ -1,6 +1,6 @@
 // Calls and events of the runs (training) domain.
 import { z } from 'zod';
-import { presetNameSchema } from '../config';
+import { BACKENDS, presetNameSchema } from '../config';
 import { idSchema, runDetailSchema, runSummarySchema } from '../domain';
 import { evalReportSchema, exportFormats, exportResultSchema, ggufQuants } from '../evaluation';
 
@@ -8,7 +8,38 @@ const empty = z.object({}).strict();
 const runRef = z.object({ runId: idSchema }).strict();
 const overrideValue = z.union([z.number(), z.string().max(100), z.boolean()]);
 
+const bytes = z.number().min(0);
+
+/** A run's memory and time estimate (common/estimate.ts) on the backend it will use; refusal: why it would not start. */
+export const runEstimateSchema = z.object({
+  parameters: z.number().int(),
+  trainedParameters: z.number().int(),
+  tokensPerStep: z.number().int(),
+  memory: z.object({ baseline: bytes, weights: bytes, gradients: bytes, optimizer: bytes, activations: bytes, adamScratch: bytes, checkpoint: bytes, total: bytes }),
+  ceiling: z.object({ bytes, what: z.string() }),
+  fits: z.boolean(),
+  flopsPerStep: z.number(),
+  secondsPerStep: z.number(),
+  throughput: z.object({ flopsPerSecond: z.number(), basis: z.string() }),
+  backend: z.enum(BACKENDS),
+  refusal: z.string().nullable(),
+});
+
 export const runCalls = {
+  /**
+   * What runs.start would train (the few-shot preset's choice on the dataset included) and its memory and time
+   * estimate, without starting anything; estimate null for a base it does not size (scratch, GloVe).
+   */
+  'runs.estimate': {
+    input: z
+      .object({
+        datasetId: idSchema.optional(),
+        preset: presetNameSchema.default('quick'),
+        overrides: z.record(z.string().max(64), overrideValue).default({}),
+      })
+      .strict(),
+    output: z.object({ estimate: runEstimateSchema.nullable(), lines: z.array(z.string()) }),
+  },
   'runs.start': {
     input: z
       .object({

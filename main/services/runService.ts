@@ -13,6 +13,7 @@ import type { RunDetail, RunSummary } from '../../common/domain';
 import { FINISHED_STATUSES, trainerMessageSchema, type HostMessage, type RunStatus, type TrainData, type TrainerMessage } from '../../common/protocol';
 import { loraFileFor, optimizerFileFor } from '../trainer/checkpointFiles';
 import { TunebenchError } from '../../common/result';
+import { describeEstimate } from '../../common/estimate';
 import { sizeFewShotText } from './fewShotSizing';
 import { baseShape, estimateFor, type RunEstimate } from './trainingEstimate';
 
@@ -61,6 +62,16 @@ export class RunService {
     const config = resolveTrainConfig(preset, overrides, chosen);
     checkBaseFitsTask(config, data.task, this.deps.bases);
     return { config, estimate: this.estimate(config) };
+  }
+
+  /** runs.estimate: the plan's estimate for a draft (on a dataset when one is named), with its readable lines. */
+  estimateDraft(input: { datasetId?: string; preset: PresetName; overrides: Overrides }): { estimate: RunEstimate | null; lines: string[] } {
+    const { datasets } = this.deps;
+    const config = input.datasetId
+      ? this.plan(datasets.loadTrainData(datasets.get(input.datasetId).id), input.preset, input.overrides).config
+      : resolveTrainConfig(input.preset, input.overrides);
+    const estimate = this.estimate(config);
+    return { estimate, lines: estimate ? describeEstimate(estimate, config.steps) : [] };
   }
 
   /** The memory and time estimate of a resolved config on this machine, or null for a base it does not size. */

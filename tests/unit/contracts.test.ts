@@ -39,6 +39,14 @@ describe('dispatcher', () => {
     expect(extra.ok).toBe(false);
   });
 
+  it('validates runs.estimate input before main sizes anything: the dataset id, the preset, override values', async () => {
+    for (const input of [{ datasetId: '../x' }, { preset: 'huge' }, { overrides: { batchSize: { $gt: 1 } } }, { extra: 1 }]) {
+      const result = await dispatch('runs.estimate', input);
+      expect(result.ok).toBe(false);
+      if (!result.ok) expect(result.error.kind).toBe('bad-input');
+    }
+  });
+
   it('turns thrown errors into envelopes instead of throwing', async () => {
     expect(await dispatch('runs.get', { runId: 'run-1' })).toEqual({ ok: false, error: { kind: 'not-found', message: "No run 'run-1'." } });
     expect(await dispatch('runs.list', {})).toEqual({ ok: false, error: { kind: 'internal', message: 'disk on fire' } });

@@ -5,6 +5,7 @@ export function runHandlers({ services }: HandlerContext): DomainHandlers<typeof
   const { runs, evaluations, exports } = services;
   return {
     'runs.start': ({ datasetId, preset, overrides }) => runs.start({ datasetId, preset, overrides }),
+    'runs.estimate': ({ datasetId, preset, overrides }) => runs.estimateDraft({ datasetId, preset, overrides }),
     'runs.list': () => runs.list(),
     'runs.get': ({ runId }) => runs.get(runId),
     'runs.pause': ({ runId }) => runs.pause(runId),

@@ -1,5 +1,6 @@
 import type { StateCreator } from 'zustand';
 import type { PresetName, TrainConfigKey } from '../../../common/config';
+import type { CallOutput } from '../../../common/contracts';
 import type { ConfigEdits } from '../lib/configDraft';
 import type { State } from './state';
 
@@ -9,11 +10,19 @@ export interface StartRejection {
   message: string;
 }
 
+/** Main's memory and time estimate of the draft (runs.estimate), or why there is none. */
+export interface DraftEstimate {
+  estimate: CallOutput<'runs.estimate'>['estimate'];
+  lines: string[];
+  error: string | null;
+}
+
 export interface ModelState {
   preset: PresetName;
   edits: ConfigEdits;
   /** Why the last Train click did not start a run (main's sentence, or the draft's own problem). */
   rejected: StartRejection | null;
+  estimate: DraftEstimate | null;
 }
 
 export interface ModelSlice {
@@ -23,10 +32,11 @@ export interface ModelSlice {
   configEdited(key: TrainConfigKey, raw: string | undefined): void;
   configEditsCleared(): void;
   startRejected(rejection: StartRejection | null): void;
+  estimateShown(estimate: DraftEstimate | null): void;
 }
 
 export const createModelSlice: StateCreator<State, [], [], ModelSlice> = (set) => ({
-  model: { preset: 'quick', edits: {}, rejected: null },
+  model: { preset: 'quick', edits: {}, rejected: null, estimate: null },
 
   presetChosen: (preset) => set((s) => ({ model: { ...s.model, preset, rejected: null } })),
 
@@ -42,4 +52,5 @@ export const createModelSlice: StateCreator<State, [], [], ModelSlice> = (set) =
 
   configEditsCleared: () => set((s) => ({ model: { ...s.model, edits: {}, rejected: null } })),
   startRejected: (rejected) => set((s) => ({ model: { ...s.model, rejected } })),
+  estimateShown: (estimate) => set((s) => ({ model: { ...s.model, estimate } })),
 });

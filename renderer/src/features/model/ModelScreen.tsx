@@ -15,6 +15,7 @@ import { ScreenHeader } from '../app/ScreenHeader';
 import { ChoiceField, type Choice } from './ChoiceField';
 import { ConfigField } from './ConfigField';
 import { FIELD_GROUPS } from './configFields';
+import { EstimatePanel } from './EstimatePanel';
 import { FineTuneButton } from './FineTuneButton';
 import { PresetPicker } from './PresetPicker';
 import { TrainButton } from './TrainButton';
@@ -112,6 +113,7 @@ export function ModelScreen() {
           </fieldset>
         ))}
       </div>
+      <EstimatePanel />
       <div className="panel model-train-panel">
         <TrainButton showFieldErrors={false} />
         {edited > 0 && (

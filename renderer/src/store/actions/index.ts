@@ -18,4 +18,5 @@ export { exportRun } from './exportActions';
 export { importModel, loadModels } from './catalogActions';
 export { toggleCompared } from './comparisonActions';
 export { showScreen } from './navigationActions';
+export { refreshEstimate } from './estimateActions';
 export { bindConnection } from './boundConnection';

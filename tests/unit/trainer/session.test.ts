@@ -56,8 +56,10 @@ describe('runTrainerSession', () => {
     const backend = host.sent[0] as Extract<TrainerMessage, { type: 'backend' }>;
     expect(backend).toMatchObject({ backend: 'wasm', device: expect.stringMatching(/WebAssembly/) });
 
-    const metricSteps = host.sent.flatMap((m) => (m.type === 'metrics' ? [m.step] : []));
-    expect(metricSteps).toEqual([1, 5, 10, 15, 20]);
+    const metrics = host.sent.flatMap((m) => (m.type === 'metrics' ? [m] : []));
+    expect(metrics.map((m) => m.step)).toEqual([1, 5, 10, 15, 20, 20]);
+    // last, what the process held: its peak resident set and its baseline once the backend had started
+    expect(metrics.at(-1)!.values.peak_rss_mb).toBeGreaterThan(metrics.at(-1)!.values.baseline_rss_mb);
     const checkpoints = host.sent.filter((m) => m.type === 'checkpoint');
     expect(checkpoints.map((c) => c.step)).toEqual([10, 20]);
     expect(readdirSync(join(root, 'complete')).sort()).toEqual([

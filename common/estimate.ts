@@ -8,25 +8,32 @@
 // q = H·hd, kv = Hkv·hd, F MLP width, V vocabulary, A = B·H·T² attention scores.
 import type { BackendName } from './config';
 
-/** The parts of a decoder's spec (main/trainer/decoder/spec.ts's DecoderSpec) that size it. */
+/** What sizes a decoder: the part of main/trainer/decoder/spec.ts's DecoderSpec the estimate and parameter count read. */
 export interface ModelShape {
-  vocabSize: number;
-  hidden: number;
+  vocabSize: number; // V
+  hidden: number; // C
   layers: number;
-  heads: number;
-  kvHeads: number;
-  headDim: number;
-  intermediate: number;
-  maxPositions: number;
+  heads: number; // H
+  kvHeads: number; // Hkv; H is a multiple of it
+  headDim: number; // hd; H·hd need not equal C (Qwen3, Gemma 3)
+  intermediate: number; // F
+  maxPositions: number; // P: the longest context the model was trained for
+  /** rms: x/rms(x)·w; rms1p: x/rms(x)·(1 + w) (Gemma); layernorm: with mean and bias (GPT-2). */
   norm: 'rms' | 'rms1p' | 'layernorm';
+  /** gated: down(act(gate(x)) ⊙ up(x)) (Llama, Qwen, Gemma); plain: down(act(up(x))) (GPT-2). */
   mlp: 'gated' | 'plain';
+  /** Biases present on q/k/v, on o, and on the MLP's matrices. */
   qkvBias: boolean;
   oBias: boolean;
   mlpBias: boolean;
+  /** Per-head norm of q and k (over hd) before the rotary positions (Qwen3, Gemma 3). */
   qkNorm: boolean;
+  /** Gemma 3's norms after attention and after the MLP, before each residual add. */
   sandwichNorms: boolean;
+  /** rope: rotary positions, rotate-half layout; learned: an added position table (GPT-2). */
   positions: 'rope' | 'learned';
   tiedHead: boolean;
+  /** tanh soft-capping of attention scores and of the final logits (cap·tanh(x/cap)), or null. */
   attnSoftcap: number | null;
   finalSoftcap: number | null;
 }

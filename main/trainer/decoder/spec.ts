@@ -2,7 +2,7 @@
 // way: one model whose details are switched by a config). The families' folders (main/trainer/families/) read a
 // Hugging Face config into a DecoderSpec and name its tensors; decoder/model.ts runs any spec.
 // Shapes: V vocabulary, C hidden width, H query heads, Hkv key/value heads, hd head size, F MLP width, P positions.
-import { shapeParameters } from '../../../common/estimate';
+import { shapeParameters, type ModelShape } from '../../../common/estimate';
 
 /** How the angles of rotary positions are stretched for long contexts (transformers' rope_type). */
 export type RopeScaling =
@@ -18,32 +18,11 @@ export interface RopeSpec {
 
 export type LayerKind = 'full' | 'sliding';
 
-export interface DecoderSpec {
+/** The sizing fields (ModelShape: widths, counts, norm, MLP, biases, positions, head, soft-caps) and the rest. */
+export interface DecoderSpec extends ModelShape {
   family: string; // the family's id in families/index.ts
-  vocabSize: number; // V
-  hidden: number; // C
-  layers: number;
-  heads: number; // H
-  kvHeads: number; // Hkv; H is a multiple of it
-  headDim: number; // hd; H·hd need not equal C (Qwen3, Gemma 3)
-  intermediate: number; // F
-  maxPositions: number; // P: the longest context the model was trained for
-  /** rms: x/rms(x)·w; rms1p: x/rms(x)·(1 + w) (Gemma); layernorm: with mean and bias (GPT-2). */
-  norm: 'rms' | 'rms1p' | 'layernorm';
   normEps: number;
-  /** gated: down(act(gate(x)) ⊙ up(x)) (Llama, Qwen, Gemma); plain: down(act(up(x))) (GPT-2). */
-  mlp: 'gated' | 'plain';
   activation: 'silu' | 'gelu_tanh';
-  /** Biases present on q/k/v, on o, and on the MLP's matrices. */
-  qkvBias: boolean;
-  oBias: boolean;
-  mlpBias: boolean;
-  /** Per-head norm of q and k (over hd) before the rotary positions (Qwen3, Gemma 3). */
-  qkNorm: boolean;
-  /** Gemma 3's norms after attention and after the MLP, before each residual add. */
-  sandwichNorms: boolean;
-  /** rope: rotary positions, rotate-half layout; learned: an added position table (GPT-2). */
-  positions: 'rope' | 'learned';
   /** RoPE of full-attention layers, and of sliding-window layers (Gemma 3's local base). */
   rope: RopeSpec;
   localRope: RopeSpec;
@@ -54,10 +33,6 @@ export interface DecoderSpec {
   attentionScale: number;
   /** Token embeddings are multiplied by this (sqrt(C) in Gemma, 1 elsewhere). */
   embeddingScale: number;
-  tiedHead: boolean;
-  /** tanh soft-capping of attention scores and of the final logits (cap·tanh(x/cap)), or null. */
-  attnSoftcap: number | null;
-  finalSoftcap: number | null;
 }
 
 export const kvWidth = (s: DecoderSpec): number => s.kvHeads * s.headDim;

@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingEstimate } from '../../common/estimate';
-import { assertBuilt, tempDir, tunebenchJson } from '../helpers/cli';
+import { assertBuilt, tempDir, tunebench, tunebenchJson } from '../helpers/cli';
 import { familyTokenizer, GPT2_BPE_DIR, writeFamilyTokenizer, type Family } from '../helpers/familyTokenizers';
 import { corpusLines, writeFixture } from '../helpers/fixtures';
 import { makeHfModel, NO_TORCH, torchAvailable } from '../helpers/hfReference';
@@ -46,4 +46,24 @@ describe.skipIf(!ready)('the memory estimate against the measured peak', () => {
       expect(Math.abs(error)).toBeLessThanOrEqual(0.25);
     }, 900_000);
   }
+});
+
+describe('train --dry-run and the refusal of a run that would not fit', () => {
+  beforeAll(() => assertBuilt());
+
+  it('prints a readable estimate, and refuses a batch that would not fit in one sentence with exit 2, writing nothing', () => {
+    const dataDir = tempDir();
+    const corpus = writeFixture(tempDir(), 'corpus.txt', `${corpusLines(40).join('\n')}\n`);
+    const base = ['train', '--dataset', corpus, '--set', 'base=stories260k', '--set', 'backend=wasm'];
+    const dry = tunebench(dataDir, [...base, '--dry-run']);
+    expect(dry.code, dry.stderr).toBe(0);
+    expect(dry.stdout).toMatch(/^Memory: about \d+ MiB at the peak \(baseline 150 MiB, weights 1 MiB/m);
+    expect(dry.stdout).toMatch(/^Time: about .* a step \(.* GFLOP for \d+ tokens at 16\.0 GFLOP\/s, measured/m);
+    const refused = tunebench(dataDir, [...base, '--set', 'batchSize=4096', '--set', 'contextLength=512']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/This run needs about [\d.]+ GiB .*more than the wasm backend's 4 GiB WebAssembly heap holds; what would fit: --set batchSize=\d+/);
+    expect(tunebenchJson<unknown[]>(dataDir, ['datasets', 'list'])).toEqual([]); // the file was not imported
+    expect(tunebenchJson<unknown[]>(dataDir, ['runs', 'list'])).toEqual([]);
+  }, 120_000);
 });

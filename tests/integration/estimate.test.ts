@@ -66,4 +66,20 @@ describe('train --dry-run and the refusal of a run that would not fit', () => {
     expect(tunebenchJson<unknown[]>(dataDir, ['datasets', 'list'])).toEqual([]); // the file was not imported
     expect(tunebenchJson<unknown[]>(dataDir, ['runs', 'list'])).toEqual([]);
   }, 120_000);
+
+  it("the few-shot preset on text sizes its context from the texts' token lengths and its batch from the estimate", () => {
+    const dataDir = tempDir();
+    const plan = (words: number) => {
+      const text = Array.from({ length: 60 }, (_, i) => `${corpusLines(words, i + 1).join(' ')}`).join('\n');
+      const file = writeFixture(tempDir(), `texts-${words}.txt`, `${text}\n`);
+      return tunebenchJson<{ config: { contextLength: number; batchSize: number }; estimate: TrainingEstimate }>(dataDir, ['train', '--dataset', file, '--preset', 'few-shot', '--set', 'backend=wasm', '--dry-run']);
+    };
+    const short = plan(1);
+    expect(short.config.contextLength).toBeLessThanOrEqual(64);
+    expect(short.config.batchSize).toBe(16);
+    const long = plan(40);
+    expect(long.config.contextLength).toBe(512); // stories260K's whole context
+    expect(long.config.batchSize).toBeLessThan(16); // 16 windows of 512 would not fit WebAssembly's heap
+    expect(long.estimate.fits).toBe(true);
+  }, 120_000);
 });

@@ -53,7 +53,8 @@ export class DecoderLora implements ProjectionAdapter {
     const a = this.params.get(`${name}.lora_A`);
     if (!a) return null;
     const b = this.params.get(`${name}.lora_B`)!;
-    return tf.mul(tf.matMul(tf.matMul(x, a, false, true), b, false, true), this.scale) as tf.Tensor2D; // (N, r) then (N, out)
+    // scaled at rank r, (N, r), rather than at the output's width: one tensor of (N, out) fewer kept for the backward
+    return tf.matMul(tf.mul(tf.matMul(x, a, false, true), this.scale), b, false, true) as tf.Tensor2D; // (N, r) then (N, out)
   }
 
   /** W + s·B·A for an adapted weight (for checkpoints and exports).  (out, in) → (out, in) */

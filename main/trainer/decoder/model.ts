@@ -8,7 +8,7 @@
 // those to and from its checkpoint's names. An attached LoRA (decoder/lora.ts) adds s·(x·Aᵀ)·Bᵀ to a projection.
 // Shapes: B batch, T new tokens, S = cached + new positions, N = B·T, C, H, Hkv, G = H/Hkv, hd, F, V as in spec.ts.
 import * as tf from '../tfjs';
-import { fusedAttention, fusedLayerNorm } from '../kernels/fusedOps';
+import { addSavingNothing, fusedAttention, fusedLayerNorm, fusedRmsNorm, fusedSwiGlu } from '../kernels/fusedOps';
 import { embedding, gelu, oneHotFloat } from '../layers';
 import { canonicalShapes, layerParam, MODEL_PARAMS, type LayerParam } from './names';
 import { applyRope, rotateHalfMatrix, ropeTables } from './rope';
@@ -149,13 +149,13 @@ export class DecoderModel {
     let attended = this.attention(l, q, k, v, mask, cache); // (N, H·hd)
     attended = this.linear(attended, l, 'o'); // (N, C)
     if (s.sandwichNorms) attended = this.norm(attended, name('post_attn_norm')) as tf.Tensor2D;
-    x = tf.add(x, attended);
+    x = addSavingNothing(x, attended) as tf.Tensor2D;
     const m = this.norm(x, name('mlp_norm')) as tf.Tensor2D;
     let out: tf.Tensor2D;
-    if (s.mlp === 'gated') out = this.linear(tf.mul(this.activate(this.linear(m, l, 'gate')), this.linear(m, l, 'up')) as tf.Tensor2D, l, 'down');
+    if (s.mlp === 'gated') out = this.linear(this.gated(this.linear(m, l, 'gate'), this.linear(m, l, 'up')), l, 'down');
     else out = this.linear(this.activate(this.linear(m, l, 'up')) as tf.Tensor2D, l, 'down');
     if (s.sandwichNorms) out = this.norm(out, name('post_mlp_norm')) as tf.Tensor2D;
-    return tf.add(x, out);
+    return addSavingNothing(x, out) as tf.Tensor2D;
   }
 
   /**
@@ -202,7 +202,13 @@ export class DecoderModel {
     const bias = this.params.get(layerParam(l, `${part}.bias`));
     if (bias) y = tf.add(y, bias) as tf.Tensor2D;
     const delta = this.adapter?.delta(weight, x);
-    return delta ? (tf.add(y, delta) as tf.Tensor2D) : y;
+    return delta ? (addSavingNothing(y, delta) as tf.Tensor2D) : y;
+  }
+
+  /** act(gate)·up: one kernel each way for SiLU (SwiGLU) where the backend has it.  (N, I), (N, I) → (N, I) */
+  private gated(gate: tf.Tensor2D, up: tf.Tensor2D): tf.Tensor2D {
+    const fused = this.spec.activation === 'silu' ? fusedSwiGlu(gate, up) : null;
+    return (fused ?? tf.mul(this.activate(gate), up)) as tf.Tensor2D;
   }
 
   private activate(x: tf.Tensor): tf.Tensor {
@@ -217,6 +223,8 @@ export class DecoderModel {
       const b = this.p<tf.Rank.R1>(`${prefix}.bias`);
       return fusedLayerNorm(x, w, b, s.normEps) ?? layerNormOps(x, w, b, s.normEps);
     }
+    const fused = fusedRmsNorm(x, w, s.normEps, s.norm === 'rms1p' ? 1 : 0);
+    if (fused) return fused;
     const meanSquare = tf.mean(tf.mul(x, x), -1, true);
     const normed = tf.mul(x, tf.rsqrt(tf.add(meanSquare, s.normEps)));
     return tf.mul(normed, s.norm === 'rms1p' ? tf.add(w, 1) : w);

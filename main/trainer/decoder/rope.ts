@@ -4,6 +4,7 @@
 // rotate_half is a product with a fixed (hd, hd) matrix of 0 and ±1 (exact), so it has a gradient on every backend.
 import * as tf from '../tfjs';
 import type { RopeSpec } from './spec';
+import { fusedRope } from '../kernels/fusedOps';
 
 /** Inverse frequencies (hd/2) for a forward over `seqLen` positions (only 'dynamic' depends on it). */
 export function inverseFrequencies(rope: RopeSpec, hd: number, seqLen: number): Float64Array {
@@ -65,6 +66,8 @@ export function rotateHalfMatrix(hd: number): tf.Tensor2D {
 
 /** Rotary positions on (…, T, heads, hd) rows.  x (B, T, heads, hd), cos/sin (T, hd), rotate (hd, hd) → same shape */
 export function applyRope(x: tf.Tensor4D, cos: tf.Tensor2D, sin: tf.Tensor2D, rotate: tf.Tensor2D): tf.Tensor4D {
+  const fused = fusedRope(x, cos, sin);
+  if (fused) return fused as tf.Tensor4D;
   const [B, T, heads, hd] = x.shape;
   const rotated = tf.reshape(tf.matMul(tf.reshape(x, [B * T * heads, hd]), rotate), [B, T, heads, hd]);
   const c = tf.reshape(cos, [1, T, 1, hd]);

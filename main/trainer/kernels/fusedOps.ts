@@ -6,6 +6,7 @@
 import { add, customGrad, engine, getBackend, getKernel, mul, registerGradient, registerKernel, reshape, sigmoid, type GradSaveFunc, type Tensor } from '../tfjs';
 import { ATTENTION, attentionGradient, attentionKernels } from './attentionKernels';
 import { loadBlas } from './blas';
+import { decoderKernels, RMS_NORM, rmsNormGradient, ROPE, ropeGradient, SWIGLU, swiGluGradient } from './decoderKernels';
 import { SPLIT_HEADS, headsKernels, splitHeadsGradient } from './headsKernels';
 import { BAG_SUM, bagSumGradient, EMBEDDING, embeddingGradient, embeddingKernels } from './embeddingKernels';
 import { LAYER_NORM, layerNormGradient, layerNormKernels } from './normKernels';
@@ -28,10 +29,10 @@ function available(kernel: string): boolean {
 /** Registers every fused kernel and its gradient once per process; safe before or after a backend initialises. */
 export function installFusedKernels(): void {
   if (installed) return;
-  for (const k of [...layerNormKernels, ...pointwiseKernels, ...embeddingKernels, ...headsKernels, ...attentionKernels]) {
+  for (const k of [...layerNormKernels, ...pointwiseKernels, ...embeddingKernels, ...headsKernels, ...attentionKernels, ...decoderKernels]) {
     if (!getKernel(k.kernelName, k.backendName)) registerKernel(k);
   }
-  for (const g of [layerNormGradient, embeddingGradient, bagSumGradient, splitHeadsGradient, attentionGradient]) registerGradient(g);
+  for (const g of [layerNormGradient, embeddingGradient, bagSumGradient, splitHeadsGradient, attentionGradient, rmsNormGradient, swiGluGradient, ropeGradient]) registerGradient(g);
   installed = true;
 }
 
@@ -66,6 +67,24 @@ const biasAddSummingColumns = customGrad((...args: (Tensor | GradSaveFunc)[]) =>
 export function fusedBiasAdd(x: Tensor, bias: Tensor): Tensor | null {
   return available(COLUMN_SUM) ? (biasAddSummingColumns(x, bias) as Tensor) : null;
 }
+
+/** RMSNorm over the last axis, gain w (Llama) or 1 + w (Gemma: plusOne 1).  x (…, C), weight (C) → (…, C) */
+export const fusedRmsNorm = (x: Tensor, weight: Tensor, eps: number, plusOne: 0 | 1) => run(RMS_NORM, { x, weight }, { eps, plusOne });
+
+/** silu(gate)·up, the gated MLP's middle.  gate, up (N, I) → (N, I) */
+export const fusedSwiGlu = (gate: Tensor, up: Tensor) => run(SWIGLU, { gate, up });
+
+/** Rotary embedding, rotate_half convention.  x (B, T, heads, hd), cos, sin (T, hd) → same as x */
+export const fusedRope = (x: Tensor, cos: Tensor, sin: Tensor) => run(ROPE, { x, cos, sin });
+
+/**
+ * a + b of one shape, keeping neither for the backward pass (tfjs's Add saves both inputs, though its gradient needs
+ * only their shapes): a residual or an adapter's delta then lives only as long as something else needs it.
+ */
+export const addSavingNothing = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+  const [a, b] = args as [Tensor, Tensor];
+  return { value: add(a, b), gradFunc: (dy: Tensor) => [reshape(dy, dy.shape), reshape(dy, dy.shape)] };
+}) as (a: Tensor, b: Tensor) => Tensor;
 
 /** Rows of table by id.  table (V, C), ids (N) int32 → (N, C) */
 export const fusedEmbedding = (table: Tensor, ids: Tensor) => run(EMBEDDING, { table, ids });

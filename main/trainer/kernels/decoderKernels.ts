@@ -1,0 +1,155 @@
+// RMSNorm and the SwiGLU gate as one kernel forward and one backward each, for the wasm and cpu backends (plain
+// loops over typed arrays, typedArrays.ts). Built from tfjs ops, each keeps every intermediate alive until the
+// backward pass (tfjs's tape holds all of them): RMSNorm six tensors of the input's size or a row's, the gate
+// silu(g)·u four of the MLP's width. At SmolLM2-135M's shape, batch 4 × 256 tokens, that was ~45 MB a layer, 1.3 GB
+// over 30 layers, past what WebAssembly's 4 GiB heap had left. Formulas as in transformers (LlamaRMSNorm,
+// Gemma3RMSNorm, LlamaMLP's act_fn(gate_proj(x)) * up_proj(x)):
+//   RMSNorm   y = x·r·w′,  r = 1/√(mean(x²) + eps),  w′ = w (Llama) or 1 + w (Gemma);  per row of C
+//             dx = r·(g − x̂·mean(g·x̂)),  g = dy·w′,  x̂ = x·r;   dw = Σ_rows dy·x̂
+//   SwiGLU    y = silu(a)·u = a·σ(a)·u
+//             da = dy·u·σ(a)·(1 + a·(1 − σ(a))),   du = dy·a·σ(a)
+//   RoPE      y = x·cos + rotate_half(x)·sin,  rotate_half(x) = [−x₂, x₁] over the two halves of hd
+//             dx = dy·cos + rotate_halfᵀ(dy·sin),  rotate_halfᵀ(g) = [g₂, −g₁]   (four tensors of x's size → one)
+import type { GradConfig, KernelConfig, NamedAttrMap, Tensor, TensorInfo } from '../tfjs';
+import { engine } from '../tfjs';
+import { compute, sizeOf, TYPED_BACKENDS } from './typedArrays';
+
+export const RMS_NORM = 'TunebenchRmsNorm';
+const RMS_NORM_GRAD = 'TunebenchRmsNormGrad';
+export const SWIGLU = 'TunebenchSwiGlu';
+const SWIGLU_GRAD = 'TunebenchSwiGluGrad';
+export const ROPE = 'TunebenchRope';
+const ROPE_GRAD = 'TunebenchRopeGrad';
+
+/** 1/√(mean of the squares of row r + eps), summed in float64 like PyTorch's float32 reduction is close to. */
+function rowRstd(x: Float32Array, r: number, C: number, eps: number): number {
+  let sq = 0;
+  for (let c = 0, o = r * C; c < C; c++) sq += x[o + c] * x[o + c];
+  return 1 / Math.sqrt(sq / C + eps);
+}
+
+const rmsNorm: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
+  const { x, weight } = inputs as { x: TensorInfo; weight: TensorInfo };
+  const { eps, plusOne } = attrs as { eps: number; plusOne: number };
+  const C = x.shape[x.shape.length - 1];
+  const rows = sizeOf(x.shape) / C;
+  return compute(backend, [x, weight], [x.shape], ([xv, w], [y]) => {
+    const gain = Float32Array.from(w, (v) => v + plusOne);
+    for (let r = 0; r < rows; r++) {
+      const rstd = rowRstd(xv, r, C, eps);
+      for (let c = 0, o = r * C; c < C; c++) y[o + c] = xv[o + c] * rstd * gain[c];
+    }
+  })[0];
+};
+
+const rmsNormGrad: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
+  const { dy, x, weight } = inputs as { dy: TensorInfo; x: TensorInfo; weight: TensorInfo };
+  const { eps, plusOne } = attrs as { eps: number; plusOne: number };
+  const C = x.shape[x.shape.length - 1];
+  const rows = sizeOf(x.shape) / C;
+  return compute(backend, [dy, x, weight], [x.shape, [C]], ([dyv, xv, w], [dx, dw]) => {
+    const gain = Float32Array.from(w, (v) => v + plusOne);
+    const dwAcc = new Float64Array(C);
+    for (let r = 0; r < rows; r++) {
+      const o = r * C;
+      const rstd = rowRstd(xv, r, C, eps);
+      let dot = 0; // Σ g·x̂
+      for (let c = 0; c < C; c++) {
+        const xhat = xv[o + c] * rstd;
+        dot += dyv[o + c] * gain[c] * xhat;
+        dwAcc[c] += dyv[o + c] * xhat;
+      }
+      const mean = dot / C;
+      for (let c = 0; c < C; c++) dx[o + c] = rstd * (dyv[o + c] * gain[c] - xv[o + c] * rstd * mean);
+    }
+    for (let c = 0; c < C; c++) dw[c] = dwAcc[c];
+  });
+};
+
+const swiGlu: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
+  const { gate, up } = inputs as { gate: TensorInfo; up: TensorInfo };
+  const n = sizeOf(gate.shape);
+  return compute(backend, [gate, up], [gate.shape], ([a, u], [y]) => {
+    for (let i = 0; i < n; i++) y[i] = (a[i] / (1 + Math.exp(-a[i]))) * u[i];
+  })[0];
+};
+
+const swiGluGrad: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
+  const { dy, gate, up } = inputs as { dy: TensorInfo; gate: TensorInfo; up: TensorInfo };
+  const n = sizeOf(gate.shape);
+  return compute(backend, [dy, gate, up], [gate.shape, gate.shape], ([g, a, u], [da, du]) => {
+    for (let i = 0; i < n; i++) {
+      const s = 1 / (1 + Math.exp(-a[i]));
+      const silu = a[i] * s;
+      du[i] = g[i] * silu;
+      da[i] = g[i] * u[i] * s * (1 + a[i] * (1 - s));
+    }
+  });
+};
+
+/** RoPE over x (B, T, heads, hd) with cos, sin (T, hd); `sign` 1 forward, −1 for the transposed rotation. */
+function rotary(x: Float32Array, cos: Float32Array, sin: Float32Array, y: Float32Array, shape: readonly number[], sign: 1 | -1): void {
+  const [B, T, heads, hd] = shape;
+  const half = hd / 2;
+  for (let b = 0; b < B; b++) {
+    for (let t = 0; t < T; t++) {
+      const at = t * hd;
+      for (let h = 0; h < heads; h++) {
+        const o = ((b * T + t) * heads + h) * hd;
+        for (let i = 0; i < half; i++) {
+          const [x1, x2] = [x[o + i], x[o + i + half]];
+          if (sign === 1) {
+            y[o + i] = x1 * cos[at + i] - x2 * sin[at + i];
+            y[o + i + half] = x2 * cos[at + i + half] + x1 * sin[at + i + half];
+          } else {
+            y[o + i] = x1 * cos[at + i] + x2 * sin[at + i + half];
+            y[o + i + half] = x2 * cos[at + i + half] - x1 * sin[at + i];
+          }
+        }
+      }
+    }
+  }
+}
+
+const rope: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
+  const { x, cos, sin } = inputs as Record<'x' | 'cos' | 'sin', TensorInfo>;
+  return compute(backend, [x, cos, sin], [x.shape], ([xv, c, s], [y]) => rotary(xv, c, s, y, x.shape, 1))[0];
+};
+
+const ropeGrad: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
+  const { dy, cos, sin } = inputs as Record<'dy' | 'cos' | 'sin', TensorInfo>;
+  return compute(backend, [dy, cos, sin], [dy.shape], ([g, c, s], [dx]) => rotary(g, c, s, dx, dy.shape, -1))[0];
+};
+
+export const decoderKernels: KernelConfig[] = TYPED_BACKENDS.flatMap((backendName) => [
+  { kernelName: RMS_NORM, backendName, kernelFunc: rmsNorm },
+  { kernelName: RMS_NORM_GRAD, backendName, kernelFunc: rmsNormGrad },
+  { kernelName: SWIGLU, backendName, kernelFunc: swiGlu },
+  { kernelName: SWIGLU_GRAD, backendName, kernelFunc: swiGluGrad },
+  { kernelName: ROPE, backendName, kernelFunc: rope },
+  { kernelName: ROPE_GRAD, backendName, kernelFunc: ropeGrad },
+]);
+
+export const ropeGradient: GradConfig = {
+  kernelName: ROPE,
+  inputsToSave: ['cos', 'sin'],
+  gradFunc: (dy: Tensor | Tensor[], [cos, sin]: Tensor[]) => ({ x: () => engine().runKernel(ROPE_GRAD, { dy: dy as Tensor, cos, sin }) as Tensor }),
+};
+
+export const rmsNormGradient: GradConfig = {
+  kernelName: RMS_NORM,
+  inputsToSave: ['x', 'weight'],
+  gradFunc: (dy: Tensor | Tensor[], [x, weight]: Tensor[], attrs: NamedAttrMap) => {
+    const [dx, dw] = engine().runKernel(RMS_NORM_GRAD, { dy: dy as Tensor, x, weight }, attrs) as unknown as Tensor[];
+    return { x: () => dx, weight: () => dw };
+  },
+};
+
+export const swiGluGradient: GradConfig = {
+  kernelName: SWIGLU,
+  inputsToSave: ['gate', 'up'],
+  gradFunc: (dy: Tensor | Tensor[], [gate, up]: Tensor[]) => {
+    const [dgate, dup] = engine().runKernel(SWIGLU_GRAD, { dy: dy as Tensor, gate, up }) as unknown as Tensor[];
+    return { gate: () => dgate, up: () => dup };
+  },
+};

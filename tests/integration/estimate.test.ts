@@ -82,4 +82,18 @@ describe('train --dry-run and the refusal of a run that would not fit', () => {
     expect(long.config.batchSize).toBeLessThan(16); // 16 windows of 512 would not fit WebAssembly's heap
     expect(long.estimate.fits).toBe(true);
   }, 120_000);
+
+  it("is within 25% of the measured peak for the few-shot preset's own choice on stories260K", () => {
+    const dataDir = tempDir();
+    const texts = Array.from({ length: 80 }, (_, i) => corpusLines(12, i + 1).join(' '));
+    const file = writeFixture(tempDir(), 'stories.txt', `${texts.join('\n')}\n`);
+    const args = ['train', '--dataset', file, '--preset', 'few-shot', '--set', 'steps=2', '--set', 'backend=wasm'];
+    const plan = tunebenchJson<{ config: { contextLength: number; batchSize: number }; estimate: TrainingEstimate }>(dataDir, [...args, '--dry-run']);
+    const run = tunebenchJson<{ status: string; metrics: Record<string, number> }>(dataDir, args);
+    expect(run.status).toBe('completed');
+    const estimated = plan.estimate.memory.total / MIB;
+    const peak = run.metrics.peak_rss_mb;
+    console.info(`stories260k few-shot (context ${plan.config.contextLength}, batch ${plan.config.batchSize}): estimated ${estimated.toFixed(0)} MiB, measured peak ${peak.toFixed(0)} MiB, error ${((100 * (estimated - peak)) / peak).toFixed(1)}%`);
+    expect(Math.abs(estimated - peak) / peak).toBeLessThanOrEqual(0.25);
+  }, 300_000);
 });

@@ -1,25 +1,18 @@
 // The Model screen's memory and time estimate, in Debian's Chromium against `tunebench serve`: it appears for a
 // pretrained base and follows the settings, and a batch that would not fit shows the refusal with what would.
 import { join } from 'node:path';
-import { expect, test, type Page } from '@playwright/test';
-import { assertBuilt, ROOT, startServe, tempDir } from '../helpers/cli';
+import { expect, test } from '@playwright/test';
+import { ROOT } from '../helpers/cli';
 import { dropFile } from '../helpers/dropFile';
 import { corpusLines } from '../helpers/fixtures';
+import { nav, servedApp } from '../helpers/servedApp';
 
-let server: Awaited<ReturnType<typeof startServe>>;
-
-test.beforeAll(async () => {
-  assertBuilt();
-  server = await startServe(tempDir());
-});
-test.afterAll(async () => server?.stop());
-
-const nav = (page: Page, name: string) => page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name, exact: true });
+const url = servedApp();
 
 test('the estimate follows the settings and refuses a batch that would not fit', async ({ page }) => {
   const errors: string[] = [];
   page.on('pageerror', (err) => errors.push(err.message));
-  await page.goto(server.url);
+  await page.goto(url());
   await dropFile(page, page.getByTestId('dataset-dropzone'), 'stories.txt', corpusLines(60).join('\n'));
   await page.getByTestId('import-dataset').click();
   await expect(page.getByTestId('dataset-dropzone')).toContainText('stories');

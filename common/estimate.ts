@@ -22,6 +22,7 @@ export interface ModelShape {
   norm: 'rms' | 'rms1p' | 'layernorm';
   /** gated: down(act(gate(x)) ⊙ up(x)) (Llama, Qwen, Gemma); plain: down(act(up(x))) (GPT-2). */
   mlp: 'gated' | 'plain';
+  activation: 'silu' | 'gelu_tanh';
   /** Biases present on q/k/v, on o, and on the MLP's matrices. */
   qkvBias: boolean;
   oBias: boolean;
@@ -104,11 +105,21 @@ export interface Ledger {
 }
 
 /**
- * The forward and backward of one micro-batch, op by op as decoder/model.ts runs them (reshapes share memory and are
- * not counted). `onPath(l)`: whether block l's outputs get gradients (full: all; freeze: the top blocks; lora: all,
- * from the first adapter on).
+ * Which of Tunebench's own kernels a backend runs (main/trainer/kernels): on wasm and cpu RMSNorm, LayerNorm, RoPE and
+ * the SwiGLU gate are one kernel each way that keeps only its inputs; with a system BLAS attention is one kernel too,
+ * keeping q, k, v, its output and each row's log-sum-exp instead of the B·H·T² scores and probabilities.
  */
-export function tensorLedger(s: ModelShape, r: RunShape): Ledger {
+export interface Kernels {
+  fused: boolean;
+  flashAttention: boolean;
+}
+
+/**
+ * The forward and backward of one micro-batch, op by op as decoder/model.ts runs them (reshapes share memory and are
+ * not counted). A block's outputs get gradients from the first trained weight on (full: all; freeze: the top blocks;
+ * lora: from the first adapter).
+ */
+export function tensorLedger(s: ModelShape, r: RunShape, kernels: Kernels = { fused: true, flashAttention: false }): Ledger {
   const B = r.batchSize;
   const T = Math.min(r.contextLength, s.maxPositions);
   const N = B * T;
@@ -126,58 +137,75 @@ export function tensorLedger(s: ModelShape, r: RunShape): Ledger {
     if (path) ledger.gradients += elements;
   };
   const norm = (rows: number, width: number) => {
-    if (s.norm === 'layernorm') op(rows * width, true); // one fused kernel (saves its input and row statistics)
+    if (kernels.fused) op(rows * width, true); // one kernel (it saves its input)
+    else if (s.norm === 'layernorm') for (let i = 0; i < 5; i++) op(rows * width, i >= 2); // x − mean, its square, ·rstd, ·gain, +bias
     else for (let i = 0; i < 3; i++) op(rows * width, true); // x², x·rsqrt(mean + ε), · w
   };
-  const linear = (out: number, bias: boolean, adapted: boolean) => {
-    op(N * out, true); // x·Wᵀ
-    if (bias) op(N * out, false);
+  const linear = (out: number, bias: boolean, adapted: boolean, saved = true) => {
+    op(N * out, saved); // x·Wᵀ
+    if (bias) op(N * out, saved);
     if (adapted) {
       path = true;
       op(N * r.loraRank, true); // x·Aᵀ
-      op(N * out, true); // ·Bᵀ
-      op(N * out, false); // · s
-      op(N * out, false); // + x·Wᵀ
+      op(N * r.loraRank, true); // · s
+      op(N * out, false); // ·Bᵀ
+      op(N * out, saved); // + x·Wᵀ
     }
   };
   const lora = r.method === 'lora';
   const loraMlp = lora && r.loraTargets === 'attention+mlp';
+  const rope = s.positions === 'rope';
+  const gelu = () => {
+    for (let i = 0; i < 7; i++) op(N * F, i >= 5); // the tanh form as x·σ(2u): x², x³, ·a, +x, ·2c, σ (saved), x·σ (saved)
+  };
   op(N * C, false); // the embedding rows
   if (s.positions === 'learned') op(N * C, true);
   for (let l = 0; l < s.layers; l++) {
     if (r.method === 'freeze' && l >= s.layers - Math.min(r.trainLayers, s.layers)) path = true;
     norm(N, C);
-    linear(q, s.qkvBias, lora);
-    linear(kv, s.qkvBias, lora);
+    const qkSaved = s.qkNorm || !rope || !kernels.fused; // else only RoPE's output is kept
+    linear(q, s.qkvBias, lora, qkSaved);
+    linear(kv, s.qkvBias, lora, qkSaved);
     linear(kv, s.qkvBias, lora);
     if (s.qkNorm) {
       norm(N * s.heads, s.headDim);
       norm(N * s.kvHeads, s.headDim);
     }
-    if (s.positions === 'rope') for (const w of [q, kv]) for (let i = 0; i < 4; i++) op(N * w, i === 0); // x·R, x·cos, ·sin, +
-    op(N * q + 2 * N * kv, true); // q, k, v to heads (transposes)
-    op(A, true); // q·kᵀ
-    op(A, true); // · scale
-    if (s.attnSoftcap !== null) for (let i = 0; i < 3; i++) op(A, true);
-    op(A, false); // + mask
-    op(A, true); // softmax
-    op(N * q, false); // probs·v
-    op(N * q, true); // back from heads
-    linear(C, s.oBias, lora);
+    if (rope) {
+      if (kernels.fused) for (const w of [q, kv]) op(N * w, true);
+      else for (const w of [q, kv]) for (let i = 0; i < 4; i++) op(N * w, i === 0); // x·R, x·cos, ·sin, +
+    }
+    if (kernels.flashAttention && s.attnSoftcap === null) {
+      op(N * q, true); // the output
+      op(B * s.heads * T, true); // each row's log-sum-exp
+    } else {
+      op(N * q + 2 * N * kv, true); // q, k, v to heads (transposes)
+      op(A, true); // q·kᵀ
+      op(A, true); // · scale
+      if (s.attnSoftcap !== null) for (let i = 0; i < 3; i++) op(A, true);
+      op(A, false); // + mask
+      op(A, true); // softmax
+      op(N * q, false); // probs·v
+      op(N * q, true); // back from heads
+    }
+    linear(C, s.oBias, lora, s.sandwichNorms);
     if (s.sandwichNorms) norm(N, C);
-    op(N * C, true); // residual
+    op(N * C, true); // residual (the next norm keeps it)
     norm(N, C);
     if (s.mlp === 'gated') {
       linear(F, s.mlpBias, loraMlp); // gate
-      op(N * F, true); // σ (SiLU) or the GELU's σ(2u) (the GELU adds its 5 inner passes)
-      if (s.mlp === 'gated') op(N * F, true);
       linear(F, s.mlpBias, loraMlp); // up
-      op(N * F, true); // act(gate) ⊙ up
+      if (s.activation === 'silu' && kernels.fused) op(N * F, true); // silu(gate)·up, one kernel
+      else {
+        if (s.activation === 'silu') for (let i = 0; i < 2; i++) op(N * F, true); // σ, ·gate
+        else gelu();
+        op(N * F, true); // · up
+      }
     } else {
       linear(F, s.mlpBias, loraMlp); // up
-      for (let i = 0; i < 7; i++) op(N * F, i === 5 || i === 6); // GELU (tanh form as x·σ(2u)): saves σ and out
+      gelu();
     }
-    linear(C, s.mlpBias, loraMlp); // down
+    linear(C, s.mlpBias, loraMlp, s.sandwichNorms); // down
     if (s.sandwichNorms) norm(N, C);
     op(N * C, true); // residual
   }
@@ -209,6 +237,7 @@ export interface EstimateInput {
   machine: Machine;
   /** The trainer's resident set once its backend has started (Node + tfjs + backend), measured. */
   baselineBytes: number;
+  kernels: Kernels;
   throughput: Throughput;
 }
 
@@ -256,7 +285,7 @@ export function estimateTraining(input: EstimateInput): TrainingEstimate {
   const { shape, run, backend, machine } = input;
   const parameters = shapeParameters(shape);
   const trained = trainedParameters(shape, run);
-  const ledger = tensorLedger(shape, run);
+  const ledger = tensorLedger(shape, run, input.kernels);
   const T = Math.min(run.contextLength, shape.maxPositions);
   const weights = parameters * F32;
   const optimizer = 2 * trained * F32; // AdamW's m and v

@@ -7,7 +7,7 @@ import { resolveTrainConfig, type Overrides, type TrainConfig } from '../../comm
 import { contextForLengths, FEWSHOT_MAX_BATCH } from '../../common/fewShotPreset';
 import { decoderTokenizerFor } from '../trainer/decoder/folderTokenizer';
 import { loadSentencePieceModel } from '../trainer/llama/sentencePieceModel';
-import { baseShape, largestFittingBatch } from './trainingEstimate';
+import { largestFittingBatch, sizedBase } from './trainingEstimate';
 
 /** Texts measured for the histogram (a sample of larger datasets: the 95th percentile settles long before). */
 const SAMPLE = 2000;
@@ -27,12 +27,12 @@ function tokenLengths(base: string, basePath: string, texts: readonly string[]):
 /** `chosen` with the context and batch sized for these texts on this base and machine. */
 export function sizeFewShotText(chosen: Partial<TrainConfig>, texts: readonly string[], overrides: Overrides, basePath: string | null): Partial<TrainConfig> {
   const draft = resolveTrainConfig('few-shot', overrides, chosen);
-  const shape = basePath ? baseShape(draft, basePath) : null;
-  if (!shape || !basePath) return chosen;
+  const base = basePath ? sizedBase(draft, basePath) : null;
+  if (!base || !basePath) return chosen;
   const sized = { ...chosen };
-  if (overrides.contextLength === undefined) sized.contextLength = contextForLengths(tokenLengths(draft.base, basePath, texts), shape.maxPositions);
+  if (overrides.contextLength === undefined) sized.contextLength = contextForLengths(tokenLengths(draft.base, basePath, texts), base.shape.maxPositions);
   if (overrides.batchSize === undefined) {
-    const batch = largestFittingBatch(resolveTrainConfig('few-shot', overrides, sized), shape, FEWSHOT_MAX_BATCH);
+    const batch = largestFittingBatch(resolveTrainConfig('few-shot', overrides, sized), base, FEWSHOT_MAX_BATCH);
     if (batch > 0) sized.batchSize = batch; // none fits: the start refuses it with what would
   }
   return sized;

@@ -15,7 +15,7 @@ import { loraFileFor, optimizerFileFor } from '../trainer/checkpointFiles';
 import { TunebenchError } from '../../common/result';
 import { describeEstimate } from '../../common/estimate';
 import { sizeFewShotText } from './fewShotSizing';
-import { baseShape, estimateFor, type RunEstimate } from './trainingEstimate';
+import { estimateFor, sizedBase, type RunEstimate } from './trainingEstimate';
 
 interface ActiveRun {
   readonly conn: TrainerConnection;
@@ -76,8 +76,8 @@ export class RunService {
 
   /** The memory and time estimate of a resolved config on this machine, or null for a base it does not size. */
   estimate(config: TrainConfig): RunEstimate | null {
-    const shape = baseShape(config, this.deps.bases.pathOf(config.base));
-    return shape ? estimateFor(config, shape) : null;
+    const base = sizedBase(config, this.deps.bases.pathOf(config.base));
+    return base ? estimateFor(config, base) : null;
   }
 
   /**

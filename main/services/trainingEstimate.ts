@@ -5,8 +5,9 @@
 import { createRequire } from 'node:module';
 import { freemem, totalmem } from 'node:os';
 import type { BackendName, TrainConfig } from '../../common/config';
-import { estimateTraining, formatSize, HEADROOM, type Machine, type ModelShape, type RunShape, type Throughput, type TrainingEstimate } from '../../common/estimate';
+import { estimateTraining, formatSize, HEADROOM, type Kernels, type Machine, type ModelShape, type RunShape, type Throughput, type TrainingEstimate } from '../../common/estimate';
 import { folderSpec } from '../models/hfFolder';
+import { loadBlas } from '../trainer/kernels/blas';
 
 const MIB = 2 ** 20;
 
@@ -55,15 +56,21 @@ export function predictedBackend(setting: TrainConfig['backend']): BackendName {
 /** stories260K's shape (resources/models/stories260k/model.json: a Llama 2 layout, head tied to the embedding). */
 const STORIES260K: ModelShape = {
   vocabSize: 512, hidden: 64, layers: 5, heads: 8, kvHeads: 4, headDim: 8, intermediate: 172, maxPositions: 512,
-  norm: 'rms', mlp: 'gated', qkvBias: false, oBias: false, mlpBias: false, qkNorm: false, sandwichNorms: false,
+  norm: 'rms', mlp: 'gated', activation: 'silu', qkvBias: false, oBias: false, mlpBias: false, qkNorm: false, sandwichNorms: false,
   positions: 'rope', tiedHead: true, attnSoftcap: null, finalSoftcap: null,
 };
 
-/** The shape of a run's base, or null for one the estimate does not size (scratch, the GloVe encoder). */
-export function baseShape(config: Pick<TrainConfig, 'base'>, basePath: string | null): ModelShape | null {
-  if (config.base === 'stories260k') return STORIES260K;
+/** A base as the estimate sizes it: its shape, and whether it trains on plain tfjs ops (stories260K's own model). */
+export interface SizedBase {
+  shape: ModelShape;
+  plainOps: boolean;
+}
+
+/** A run's base, or null for one the estimate does not size (scratch, the GloVe encoder). */
+export function sizedBase(config: Pick<TrainConfig, 'base'>, basePath: string | null): SizedBase | null {
+  if (config.base === 'stories260k') return { shape: STORIES260K, plainOps: true };
   if (!basePath || config.base === 'glove-6b-100d' || config.base === 'scratch') return null;
-  return folderSpec(basePath);
+  return { shape: folderSpec(basePath), plainOps: false }; // decoder/model.ts, with the fused kernels
 }
 
 const runShapeOf = (config: TrainConfig): RunShape => ({
@@ -84,14 +91,23 @@ export interface RunEstimate extends TrainingEstimate {
 }
 
 /** The estimate for `config` on `shape`, on the backend it will use. */
-export function estimateFor(config: TrainConfig, shape: ModelShape, machine: Machine = thisMachine()): RunEstimate {
+export function estimateFor(config: TrainConfig, base: SizedBase, machine: Machine = thisMachine()): RunEstimate {
   const backend = predictedBackend(config.backend);
-  const estimate = estimateOn(shape, runShapeOf(config), backend, machine);
-  return { ...estimate, backend, refusal: estimate.fits ? null : refusalOf(estimate, config, shape, backend, machine) };
+  const estimate = estimateOn(base, runShapeOf(config), backend, machine);
+  return { ...estimate, backend, refusal: estimate.fits ? null : refusalOf(estimate, config, base, backend, machine) };
 }
 
-function estimateOn(shape: ModelShape, run: RunShape, backend: BackendName, machine: Machine): TrainingEstimate {
-  const e = estimateTraining({ shape, run, backend, machine, baselineBytes: BASELINE_BYTES[backend], throughput: THROUGHPUT[backend] });
+/**
+ * The kernels the trainer will run on `backend` (main/trainer/kernels): its own fused ones on wasm and cpu, and
+ * attention in one kernel where a system BLAS loads (the trainer makes the same check).
+ */
+export function kernelsOn(backend: BackendName, plainOps = false): Kernels {
+  const fused = !plainOps && (backend === 'wasm' || backend === 'cpu');
+  return { fused, flashAttention: fused && loadBlas().blas !== null };
+}
+
+function estimateOn({ shape, plainOps }: SizedBase, run: RunShape, backend: BackendName, machine: Machine): TrainingEstimate {
+  const e = estimateTraining({ shape, run, backend, machine, kernels: kernelsOn(backend, plainOps), baselineBytes: BASELINE_BYTES[backend], throughput: THROUGHPUT[backend] });
   if (backend !== 'cpu') return e;
   const beyond = (e.memory.total - e.memory.baseline) * CPU_GC_SLACK;
   const total = e.memory.baseline + beyond;
@@ -99,16 +115,16 @@ function estimateOn(shape: ModelShape, run: RunShape, backend: BackendName, mach
 }
 
 /** The largest batch size up to `limit` that fits (0 if not even 1 does). */
-export function largestFittingBatch(config: TrainConfig, shape: ModelShape, limit: number, machine: Machine = thisMachine()): number {
+export function largestFittingBatch(config: TrainConfig, base: SizedBase, limit: number, machine: Machine = thisMachine()): number {
   const backend = predictedBackend(config.backend);
   const run = runShapeOf(config);
-  for (let b = limit; b >= 1; b = b > 8 ? Math.floor(b / 2) : b - 1) if (estimateOn(shape, { ...run, batchSize: b }, backend, machine).fits) return b;
+  for (let b = limit; b >= 1; b = b > 8 ? Math.floor(b / 2) : b - 1) if (estimateOn(base, { ...run, batchSize: b }, backend, machine).fits) return b;
   return 0;
 }
 
-function refusalOf(e: TrainingEstimate, config: TrainConfig, shape: ModelShape, backend: BackendName, machine: Machine): string {
+function refusalOf(e: TrainingEstimate, config: TrainConfig, base: SizedBase, backend: BackendName, machine: Machine): string {
   const run = runShapeOf(config);
-  const fits = (r: RunShape, b: BackendName = backend) => estimateOn(shape, r, b, machine).fits;
+  const fits = (r: RunShape, b: BackendName = backend) => estimateOn(base, r, b, machine).fits;
   const options: string[] = [];
   if (run.method !== 'lora' && fits({ ...run, method: 'lora' })) options.push('method=lora');
   for (let b = Math.floor(run.batchSize / 2); b >= 1; b = Math.floor(b / 2)) {
@@ -117,7 +133,7 @@ function refusalOf(e: TrainingEstimate, config: TrainConfig, shape: ModelShape, 
       break;
     }
   }
-  for (let t = Math.floor(Math.min(run.contextLength, shape.maxPositions) / 2); t >= 16; t = Math.floor(t / 2)) {
+  for (let t = Math.floor(Math.min(run.contextLength, base.shape.maxPositions) / 2); t >= 16; t = Math.floor(t / 2)) {
     if (fits({ ...run, contextLength: t })) {
       options.push(`contextLength=${t}`);
       break;

@@ -41,7 +41,8 @@ describe.skipIf(!ready)('the memory estimate against the measured peak', () => {
       const estimated = plan.estimate.memory.total / MIB;
       const { peak_rss_mb: peak, baseline_rss_mb: baseline } = run.metrics;
       const error = (estimated - peak) / peak;
-      console.info(`${c.shape} ${c.method}: estimated ${estimated.toFixed(0)} MiB, measured peak ${peak.toFixed(0)} MiB (baseline ${baseline.toFixed(0)}), error ${(100 * error).toFixed(1)}%`);
+      const stepSeconds = plan.estimate.tokensPerStep / run.metrics.tokens_per_s; // the last step's throughput
+      console.info(`${c.shape} ${c.method}: estimated ${estimated.toFixed(0)} MiB, measured peak ${peak.toFixed(0)} MiB (baseline ${baseline.toFixed(0)}), error ${(100 * error).toFixed(1)}%; step ${plan.estimate.secondsPerStep.toFixed(2)} s estimated, ${stepSeconds.toFixed(2)} s measured`);
       expect(peak).toBeGreaterThan(baseline * 1.5); // the model's share is a real part of what is compared
       expect(Math.abs(error)).toBeLessThanOrEqual(0.25);
     }, 900_000);

@@ -22,7 +22,6 @@ export type LayerKind = 'full' | 'sliding';
 export interface DecoderSpec extends ModelShape {
   family: string; // the family's id in families/index.ts
   normEps: number;
-  activation: 'silu' | 'gelu_tanh';
   /** RoPE of full-attention layers, and of sliding-window layers (Gemma 3's local base). */
   rope: RopeSpec;
   localRope: RopeSpec;

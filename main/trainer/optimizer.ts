@@ -1,7 +1,11 @@
 // The optimisation rules both training loops share (the char GPT in loop.ts, Llama fine-tuning in llama/fineTune.ts):
 //   - the learning-rate schedule: linear warmup, then cosine or linear decay to 10% of peak, or constant;
-//   - AdamW: tfjs's Adam (β1 0.9, β2 0.99) plus decoupled weight decay w ← w − lr·wd·w before each update (PyTorch's
-//     order), on the weights the caller marks (matrices, not norms, biases or embedding tables);
+//   - AdamW: tfjs's Adam update (β1 0.9, β2 0.99, its formulas and float32 bias corrections) plus decoupled weight
+//     decay w ← w − lr·wd·w before each update (PyTorch's order), on the weights the caller marks (matrices, not
+//     norms, biases or embedding tables). The update runs one weight at a time, each in its own tidy, the clip's
+//     scale applied inside it: tfjs's AdamOptimizer keeps every weight's ~12 intermediates until the last weight is
+//     done (6 GB for a 106M-parameter full fine-tune, past WebAssembly's heap), and a clipped copy of every gradient
+//     beside the gradients; here a weight's temporaries and its gradient are freed as soon as it is updated;
 //   - gradient accumulation: k micro-batches per step, their gradients averaged, the global-norm clip applied to
 //     the average (so k micro-batches of B equal one batch of k·B);
 //   - Adam's moments read out and put back, for resuming from a checkpoint;
@@ -44,8 +48,13 @@ export type OptimizerConfig = Pick<TrainConfig, 'learningRate' | 'gradClip' | 'w
 export const countParameters = (params: ReadonlyMap<string, tf.Variable>): number => [...params.values()].reduce((n, v) => n + v.size, 0);
 
 export class AdamW {
-  private readonly adam: tf.AdamOptimizer;
   private readonly names: string[];
+  /** Adam's first and second moments per weight, made at the first step (as tfjs's Adam makes them). */
+  private moments: { m: tf.Variable; v: tf.Variable }[] = [];
+  private iterations = 0;
+  /** β^t as tfjs keeps it: a float32 multiplied by β each step (β^(t+1) after a restore). */
+  private accBeta1 = Math.fround(ADAM_BETA1);
+  private accBeta2 = Math.fround(ADAM_BETA2);
   private readonly vars: tf.Variable[];
   private readonly decayed: tf.Variable[];
 
@@ -58,7 +67,6 @@ export class AdamW {
     private readonly config: OptimizerConfig,
     decays: (name: string, variable: tf.Variable) => boolean,
   ) {
-    this.adam = tf.train.adam(config.learningRate, ADAM_BETA1, ADAM_BETA2, ADAM_EPSILON);
     this.names = [...params.keys()];
     this.vars = [...params.values()];
     this.decayed = [...params].filter(([name, v]) => decays(name, v)).map(([, v]) => v);
@@ -87,56 +95,79 @@ export class AdamW {
     // pairwise adds, not addN: webgpu's AddN shader takes one storage buffer per input and fails to build past the
     // device's limit (8 on SwiftShader), silently giving a wrong norm
     const gradNorm = tf.tidy(() => tf.sqrt(grads.map((g) => tf.sum(tf.square(g))).reduce((a, b) => tf.add(a, b))) as tf.Scalar);
-    const applied = tf.tidy(() => {
-      if (this.config.gradClip <= 0) return grads;
-      // scale = min(1, clip / norm), kept on the device: no sync needed on a GPU
-      const scale = tf.minimum(1, tf.div(this.config.gradClip, tf.add(gradNorm, 1e-6)));
-      return grads.map((g) => tf.mul(g, scale));
-    });
+    // scale = min(1, clip / norm), kept on the device: no sync needed on a GPU
+    const scale = this.config.gradClip > 0 ? tf.tidy(() => tf.minimum(1, tf.div(this.config.gradClip, tf.add(gradNorm, 1e-6))) as tf.Scalar) : null;
     if (this.config.weightDecay > 0) {
       const keep = 1 - lr * this.config.weightDecay;
       for (const v of this.decayed) tf.tidy(() => v.assign(tf.mul(v, keep)));
     }
-    (this.adam as unknown as { learningRate: number }).learningRate = lr; // read by every applyGradients
-    this.adam.applyGradients(this.vars.map((v, j) => ({ name: v.name, tensor: applied[j] }))); // in parameter order
-    tf.dispose(applied === grads ? grads : [...grads, ...applied]);
+    this.applyAdam(grads, scale, lr);
+    scale?.dispose();
     return { loss, gradNorm };
   }
 
-  /** Adam's moment estimates (m.<name>, v.<name>), read back from the backend. */
+  /**
+   * tfjs's Adam update, weight by weight, disposing each gradient once its weight is updated:
+   *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  w ← w − lr · (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
+   */
+  private applyAdam(grads: tf.Tensor[], scale: tf.Scalar | null, lr: number): void {
+    if (this.moments.length === 0) {
+      // tidy disposes the zeros, not the variables made from them
+      this.moments = this.vars.map((w) => tf.tidy(() => ({ m: tf.variable(tf.zerosLike(w), false), v: tf.variable(tf.zerosLike(w), false) })));
+    }
+    const oneMinusAcc1 = tf.scalar(1 - this.accBeta1);
+    const oneMinusAcc2 = tf.scalar(1 - this.accBeta2);
+    this.vars.forEach((weight, j) => {
+      tf.tidy(() => {
+        const g = scale ? tf.mul(grads[j], scale) : grads[j];
+        const { m, v } = this.moments[j];
+        const newM = tf.add(tf.mul(m, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1));
+        const newV = tf.add(tf.mul(v, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2));
+        const mHat = tf.div(newM, oneMinusAcc1);
+        const vHat = tf.div(newV, oneMinusAcc2);
+        m.assign(newM);
+        v.assign(newV);
+        weight.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), ADAM_EPSILON)), -lr), weight));
+      });
+      grads[j].dispose();
+    });
+    tf.dispose([oneMinusAcc1, oneMinusAcc2]);
+    this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(ADAM_BETA1));
+    this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(ADAM_BETA2));
+    this.iterations++;
+  }
+
+  /** Adam's moment estimates (m.<name> for every weight, then v.<name>), read back from the backend. */
   async state(): Promise<NamedArray[]> {
-    const all = await this.adam.getWeights(); // [iterations, m₀…mₙ, v₀…vₙ] in parameter order
-    all[0].tensor.dispose(); // a fresh scalar made by getWeights
-    const weights = all.slice(1);
-    const n = this.names.length;
-    if (weights.length !== 2 * n) return [];
-    return Promise.all(
-      weights.map(async ({ tensor }, i) => ({
-        name: `${i < n ? 'm' : 'v'}.${this.names[i % n]}`,
-        shape: tensor.shape,
-        data: (await tensor.data()) as Float32Array,
-      })),
-    );
+    if (this.moments.length === 0) return [];
+    const entries = [...this.moments.map(({ m }, i) => ({ name: `m.${this.names[i]}`, tensor: m })), ...this.moments.map(({ v }, i) => ({ name: `v.${this.names[i]}`, tensor: v }))];
+    return Promise.all(entries.map(async ({ name, tensor }) => ({ name, shape: tensor.shape, data: (await tensor.data()) as Float32Array })));
   }
 
   /** Puts saved moments back as they were after `step` steps (tfjs rebuilds its bias corrections from the count). */
   async restore(saved: { step: number; optimizerState: NamedArray[] }): Promise<void> {
     const byName = new Map(saved.optimizerState.map((t) => [t.name, t]));
-    const moments = ['m', 'v'].flatMap((kind) =>
-      this.names.map((name) => {
-        const t = byName.get(`${kind}.${name}`);
-        if (!t) throw new Error(`The checkpoint's optimizer state has no '${kind}.${name}'; it cannot be resumed.`);
-        return { name: `${name}/${kind}`, tensor: tf.tensor(t.data, t.shape, 'float32') };
-      }),
-    );
-    // tfjs sets accBeta = beta^(iterations + 1), the value after `iterations` steps
-    const iterations = tf.scalar(saved.step, 'int32');
-    await this.adam.setWeights([{ name: 'iter', tensor: iterations }, ...moments]);
-    tf.dispose([iterations, ...moments.map((m) => m.tensor)]);
+    const read = (kind: 'm' | 'v', name: string) => {
+      const t = byName.get(`${kind}.${name}`);
+      if (!t) throw new Error(`The checkpoint's optimizer state has no '${kind}.${name}'; it cannot be resumed.`);
+      return tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), false));
+    };
+    const moments = this.names.map((name) => ({ m: read('m', name), v: read('v', name) }));
+    this.disposeMoments();
+    this.moments = moments;
+    // as tfjs's setWeights does: β^(iterations + 1), the value after `iterations` steps
+    this.iterations = saved.step;
+    this.accBeta1 = Math.fround(Math.pow(Math.fround(ADAM_BETA1), saved.step + 1));
+    this.accBeta2 = Math.fround(Math.pow(Math.fround(ADAM_BETA2), saved.step + 1));
+  }
+
+  private disposeMoments(): void {
+    for (const { m, v } of this.moments) tf.dispose([m, v]);
+    this.moments = [];
   }
 
   dispose(): void {
-    this.adam.dispose();
+    this.disposeMoments();
   }
 }
 

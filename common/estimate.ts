@@ -375,8 +375,10 @@ export function describeEstimate(e: TrainingEstimate, steps?: number): string[] 
   ].filter(Boolean);
   const trained = e.trainedParameters === e.parameters ? 'all' : `${e.trainedParameters.toLocaleString('en-US')} of`;
   const total = steps ? `, ${formatSeconds(e.secondsPerStep * steps)} for ${steps} steps` : '';
+  const tensors = m.weights + m.gradients + m.optimizer + m.activations + m.adamScratch;
+  const held = e.ceiling.bytes <= WASM_HEAP_BYTES && e.ceiling.what.includes('heap') ? `, which holds the ${formatSize(tensors)} of tensors` : '';
   return [
-    `Memory: about ${formatSize(m.total)} at the peak (${parts.join(', ')}), training ${trained} ${e.parameters.toLocaleString('en-US')} parameters; the limit is ${e.ceiling.what} (${formatSize(e.ceiling.bytes)})${e.fits ? '' : ': it does not fit'}.`,
+    `Memory: about ${formatSize(m.total)} at the peak (${parts.join(', ')}), training ${trained} ${e.parameters.toLocaleString('en-US')} parameters; the limit is ${e.ceiling.what} (${formatSize(e.ceiling.bytes)})${held}${e.fits ? '' : ': it does not fit'}.`,
     `Time: about ${formatSeconds(e.secondsPerStep)} a step (${(e.flopsPerStep / 1e9).toFixed(1)} GFLOP for ${e.tokensPerStep} tokens at ${(e.throughput.flopsPerSecond / 1e9).toFixed(1)} GFLOP/s, ${e.throughput.basis})${total}.`,
   ];
 }

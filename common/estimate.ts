@@ -87,6 +87,17 @@ export function trainedParameters(s: ModelShape, r: Pick<RunShape, 'method' | 't
   return s.layers * r.loraRank * loraWidths(s, r.loraTargets);
 }
 
+/** Elements of the largest single weight the method trains (the unit AdamW updates at a time). */
+function largestTrained(s: ModelShape, r: RunShape): number {
+  const C = s.hidden;
+  const q = s.heads * s.headDim;
+  const block = Math.max(q * C, s.intermediate * C);
+  if (r.method === 'lora') return r.loraRank * Math.max(C, q, r.loraTargets === 'attention+mlp' ? s.intermediate : 0);
+  const head = s.vocabSize * C;
+  if (r.method === 'freeze') return Math.max(r.trainLayers > 0 ? block : 0, s.tiedHead ? C : head);
+  return Math.max(block, head, s.positions === 'learned' ? s.maxPositions * C : 0);
+}
+
 /** Σ (in + out) over the projections LoRA adapts in one block. */
 function loraWidths(s: ModelShape, targets: RunShape['loraTargets']): number {
   const C = s.hidden;
@@ -266,8 +277,11 @@ export interface TrainingEstimate {
 }
 
 const F32 = 4;
-/** Tensors tfjs's Adam makes per weight inside its one tidy: 3 for m, 4 for v, 2 bias corrections, 5 for the step. */
-const ADAM_INTERMEDIATES = 14;
+/**
+ * Tensors AdamW (main/trainer/optimizer.ts) makes for one weight in its own tidy: the clipped gradient, 3 for m, 4 for
+ * v, 2 bias corrections, 5 for the step.
+ */
+const ADAM_INTERMEDIATES = 15;
 /**
  * On wasm, writing a checkpoint (every weight and moment read back with dataSync: HEAPU8.slice on the threaded
  * build's shared heap) raised the resident set far beyond the copies: measured here, on 2-block Qwen2.5, GPT-2 and
@@ -290,13 +304,13 @@ export function estimateTraining(input: EstimateInput): TrainingEstimate {
   const weights = parameters * F32;
   const optimizer = 2 * trained * F32; // AdamW's m and v
   const gradients = trained * F32;
-  // The step's high-water mark is the larger of two moments. The backward's end: the saved activations, every
-  // activation's gradient and the weights' (plus the running sum when micro-batches accumulate). The update's end:
-  // tfjs's Adam runs every weight's update in one tidy, so per trained parameter it holds the gradient, its clipped
-  // copy and 14 intermediates (the new moments among them) until the last weight is done.
+  // The step's high-water mark is the largest of three moments. The forward's end: every forward output. The
+  // backward's end: the saved activations, every activation's gradient and the weights' (plus the running sum when
+  // micro-batches accumulate). The update: every gradient, with their squares for the global norm, then one weight at
+  // a time with its intermediates (its gradient freed once used).
   const accumulated = run.gradAccumulation > 1 ? gradients : 0;
   const backward = optimizer + (ledger.saved + ledger.gradients) * F32 + gradients + accumulated;
-  const update = gradients * ((run.gradClip > 0 ? 2 : 1) + ADAM_INTERMEDIATES);
+  const update = optimizer + gradients + Math.max(gradients, ADAM_INTERMEDIATES * largestTrained(shape, run) * F32);
   const forward = optimizer + ledger.forward * F32;
   const activations = Math.max(forward, backward) - optimizer - gradients;
   const adamScratch = Math.max(0, update - (optimizer + gradients + activations)); // when the update is the peak

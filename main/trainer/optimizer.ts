@@ -13,6 +13,7 @@
 // Memory: one accumulated gradient per trainable weight lives during a step; nothing is left behind after it.
 import type { TrainConfig } from '../../common/config';
 import type { NamedArray } from './safetensors';
+import { fusedAdam, hasFusedAdam } from './kernels/fusedOps';
 import * as tf from './tfjs';
 
 const ADAM_BETA1 = 0.9;
@@ -49,8 +50,11 @@ export const countParameters = (params: ReadonlyMap<string, tf.Variable>): numbe
 
 export class AdamW {
   private readonly names: string[];
-  /** Adam's first and second moments per weight, made at the first step (as tfjs's Adam makes them). */
-  private moments: { m: tf.Variable; v: tf.Variable }[] = [];
+  /**
+   * Adam's first and second moments per weight, made at the first step (as tfjs's Adam makes them): on wasm and cpu
+   * plain arrays outside the backend's memory, updated by one kernel (kernels/decoderKernels.ts); elsewhere variables.
+   */
+  private moments: ({ host: true; m: Float32Array; v: Float32Array } | { host: false; m: tf.Variable; v: tf.Variable })[] = [];
   private iterations = 0;
   /** β^t as tfjs keeps it: a float32 multiplied by β each step (β^(t+1) after a restore). */
   private accBeta1 = Math.fround(ADAM_BETA1);
@@ -111,37 +115,54 @@ export class AdamW {
    *   m ← β1·m + (1 − β1)·g,  v ← β2·v + (1 − β2)·g²,  w ← w − lr · (m / (1 − β1^t)) / (√(v / (1 − β2^t)) + ε)
    */
   private applyAdam(grads: tf.Tensor[], scale: tf.Scalar | null, lr: number): void {
-    if (this.moments.length === 0) {
-      // tidy disposes the zeros, not the variables made from them
-      this.moments = this.vars.map((w) => tf.tidy(() => ({ m: tf.variable(tf.zerosLike(w), false), v: tf.variable(tf.zerosLike(w), false) })));
-    }
-    const oneMinusAcc1 = tf.scalar(1 - this.accBeta1);
-    const oneMinusAcc2 = tf.scalar(1 - this.accBeta2);
+    if (this.moments.length === 0) this.moments = this.vars.map((w) => this.newMoments(w.shape, null, null));
+    const [correction1, correction2] = [Math.fround(1 - this.accBeta1), Math.fround(1 - this.accBeta2)];
+    const oneMinusAcc1 = tf.scalar(correction1);
+    const oneMinusAcc2 = tf.scalar(correction2);
+    const one = scale ? null : tf.scalar(1);
+    const step = { beta1: ADAM_BETA1, beta2: ADAM_BETA2, epsilon: ADAM_EPSILON, lr, correction1, correction2 }; // rounded in the kernel as tfjs rounds them
     this.vars.forEach((weight, j) => {
-      tf.tidy(() => {
-        const g = scale ? tf.mul(grads[j], scale) : grads[j];
-        const { m, v } = this.moments[j];
-        const newM = tf.add(tf.mul(m, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1));
-        const newV = tf.add(tf.mul(v, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2));
-        const mHat = tf.div(newM, oneMinusAcc1);
-        const vHat = tf.div(newV, oneMinusAcc2);
-        m.assign(newM);
-        v.assign(newV);
-        weight.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), ADAM_EPSILON)), -lr), weight));
-      });
+      const moments = this.moments[j];
+      if (moments.host) {
+        const updated = fusedAdam(grads[j], weight, scale ?? one!, moments.m, moments.v, step);
+        weight.assign(updated);
+        updated.dispose();
+      } else {
+        tf.tidy(() => {
+          const g = scale ? tf.mul(grads[j], scale) : grads[j];
+          const { m, v } = moments;
+          const newM = tf.add(tf.mul(m, ADAM_BETA1), tf.mul(g, 1 - ADAM_BETA1));
+          const newV = tf.add(tf.mul(v, ADAM_BETA2), tf.mul(tf.square(g), 1 - ADAM_BETA2));
+          const mHat = tf.div(newM, oneMinusAcc1);
+          const vHat = tf.div(newV, oneMinusAcc2);
+          m.assign(newM);
+          v.assign(newV);
+          weight.assign(tf.add(tf.mul(tf.div(mHat, tf.add(tf.sqrt(vHat), ADAM_EPSILON)), -lr), weight));
+        });
+      }
       grads[j].dispose();
     });
-    tf.dispose([oneMinusAcc1, oneMinusAcc2]);
+    tf.dispose([oneMinusAcc1, oneMinusAcc2, ...(one ? [one] : [])]);
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(ADAM_BETA1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(ADAM_BETA2));
     this.iterations++;
   }
 
+  /** Zero moments for a weight (or the saved ones), where this backend keeps them. */
+  private newMoments(shape: number[], m: Float32Array | null, v: Float32Array | null): AdamW['moments'][number] {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (hasFusedAdam()) return { host: true, m: m ? Float32Array.from(m) : new Float32Array(size), v: v ? Float32Array.from(v) : new Float32Array(size) };
+    // tidy disposes the tensors, not the variables made from them
+    const variable = (data: Float32Array | null) => tf.tidy(() => tf.variable(data ? tf.tensor(data, shape, 'float32') : tf.zeros(shape), false));
+    return { host: false, m: variable(m), v: variable(v) };
+  }
+
   /** Adam's moment estimates (m.<name> for every weight, then v.<name>), read back from the backend. */
   async state(): Promise<NamedArray[]> {
     if (this.moments.length === 0) return [];
-    const entries = [...this.moments.map(({ m }, i) => ({ name: `m.${this.names[i]}`, tensor: m })), ...this.moments.map(({ v }, i) => ({ name: `v.${this.names[i]}`, tensor: v }))];
-    return Promise.all(entries.map(async ({ name, tensor }) => ({ name, shape: tensor.shape, data: (await tensor.data()) as Float32Array })));
+    const read = async (x: Float32Array | tf.Variable) => (x instanceof Float32Array ? Float32Array.from(x) : ((await x.data()) as Float32Array));
+    const entries = [...this.moments.map(({ m }, i) => ({ name: `m.${this.names[i]}`, x: m })), ...this.moments.map(({ v }, i) => ({ name: `v.${this.names[i]}`, x: v }))];
+    return Promise.all(entries.map(async ({ name, x }, i) => ({ name, shape: this.vars[i % this.vars.length].shape, data: await read(x) })));
   }
 
   /** Puts saved moments back as they were after `step` steps (tfjs rebuilds its bias corrections from the count). */
@@ -150,9 +171,9 @@ export class AdamW {
     const read = (kind: 'm' | 'v', name: string) => {
       const t = byName.get(`${kind}.${name}`);
       if (!t) throw new Error(`The checkpoint's optimizer state has no '${kind}.${name}'; it cannot be resumed.`);
-      return tf.tidy(() => tf.variable(tf.tensor(t.data, t.shape, 'float32'), false));
+      return Float32Array.from(t.data);
     };
-    const moments = this.names.map((name) => ({ m: read('m', name), v: read('v', name) }));
+    const moments = this.names.map((name, i) => this.newMoments(this.vars[i].shape, read('m', name), read('v', name)));
     this.disposeMoments();
     this.moments = moments;
     // as tfjs's setWeights does: β^(iterations + 1), the value after `iterations` steps
@@ -162,7 +183,7 @@ export class AdamW {
   }
 
   private disposeMoments(): void {
-    for (const { m, v } of this.moments) tf.dispose([m, v]);
+    for (const moments of this.moments) if (!moments.host) tf.dispose([moments.m, moments.v]);
     this.moments = [];
   }
 

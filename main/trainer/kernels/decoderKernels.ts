@@ -18,6 +18,7 @@ export const RMS_NORM = 'TunebenchRmsNorm';
 const RMS_NORM_GRAD = 'TunebenchRmsNormGrad';
 export const SWIGLU = 'TunebenchSwiGlu';
 const SWIGLU_GRAD = 'TunebenchSwiGluGrad';
+export const ADAM = 'TunebenchAdam';
 export const ROPE = 'TunebenchRope';
 const ROPE_GRAD = 'TunebenchRopeGrad';
 
@@ -121,6 +122,41 @@ const ropeGrad: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
   return compute(backend, [dy, cos, sin], [dy.shape], ([g, c, s], [dx]) => rotary(g, c, s, dx, dy.shape, -1))[0];
 };
 
+/** Adam's constants for one step: β's, ε and lr as the caller has them, the bias corrections 1 − β^t in float32. */
+export interface AdamStep {
+  beta1: number;
+  beta2: number;
+  epsilon: number;
+  lr: number;
+  correction1: number;
+  correction2: number;
+}
+
+/**
+ * One weight's Adam update with its moments kept in `m` and `v`, arrays outside the backend's memory (updated in
+ * place): at 106M parameters the two moments are 850 MB that WebAssembly's heap no longer has to hold, and the
+ * update makes no intermediates.  g·scale → m, v;  w − lr·(m / c1) / (√(v / c2) + ε) → the new weight
+ */
+const adam: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
+  const { g, w, scale } = inputs as Record<'g' | 'w' | 'scale', TensorInfo>;
+  const { m, v, step } = attrs as unknown as { m: Float32Array; v: Float32Array; step: AdamStep };
+  const { beta1, beta2, epsilon, lr, correction1, correction2 } = step;
+  const n = sizeOf(w.shape);
+  // every operation rounded to float32 as tfjs's ops round it, so the numbers are tfjs Adam's to the bit
+  const f = Math.fround;
+  const [b1, b2, a1, a2, eps, c1, c2, negLr] = [f(beta1), f(beta2), f(1 - beta1), f(1 - beta2), f(epsilon), f(correction1), f(correction2), f(-lr)];
+  return compute(backend, [g, w, scale], [w.shape], ([gv, wv, sv], [out]) => {
+    const k = sv[0];
+    for (let i = 0; i < n; i++) {
+      const gi = f(gv[i] * k);
+      const mi = (m[i] = f(f(m[i] * b1) + f(gi * a1)));
+      const vi = (v[i] = f(f(v[i] * b2) + f(f(gi * gi) * a2)));
+      const update = f(f(f(mi / c1) / f(f(Math.sqrt(f(vi / c2))) + eps)) * negLr);
+      out[i] = f(update + wv[i]);
+    }
+  })[0];
+};
+
 export const decoderKernels: KernelConfig[] = TYPED_BACKENDS.flatMap((backendName) => [
   { kernelName: RMS_NORM, backendName, kernelFunc: rmsNorm },
   { kernelName: RMS_NORM_GRAD, backendName, kernelFunc: rmsNormGrad },
@@ -128,6 +164,7 @@ export const decoderKernels: KernelConfig[] = TYPED_BACKENDS.flatMap((backendNam
   { kernelName: SWIGLU_GRAD, backendName, kernelFunc: swiGluGrad },
   { kernelName: ROPE, backendName, kernelFunc: rope },
   { kernelName: ROPE_GRAD, backendName, kernelFunc: ropeGrad },
+  { kernelName: ADAM, backendName, kernelFunc: adam },
 ]);
 
 export const ropeGradient: GradConfig = {

@@ -6,7 +6,7 @@
 import { add, customGrad, engine, getBackend, getKernel, mul, registerGradient, registerKernel, reshape, sigmoid, type GradSaveFunc, type Tensor } from '../tfjs';
 import { ATTENTION, attentionGradient, attentionKernels } from './attentionKernels';
 import { loadBlas } from './blas';
-import { decoderKernels, RMS_NORM, rmsNormGradient, ROPE, ropeGradient, SWIGLU, swiGluGradient } from './decoderKernels';
+import { ADAM, decoderKernels, RMS_NORM, type AdamStep, rmsNormGradient, ROPE, ropeGradient, SWIGLU, swiGluGradient } from './decoderKernels';
 import { SPLIT_HEADS, headsKernels, splitHeadsGradient } from './headsKernels';
 import { BAG_SUM, bagSumGradient, EMBEDDING, embeddingGradient, embeddingKernels } from './embeddingKernels';
 import { LAYER_NORM, layerNormGradient, layerNormKernels } from './normKernels';
@@ -73,6 +73,13 @@ export const fusedRmsNorm = (x: Tensor, weight: Tensor, eps: number, plusOne: 0 
 
 /** silu(gate)·up, the gated MLP's middle.  gate, up (N, I) → (N, I) */
 export const fusedSwiGlu = (gate: Tensor, up: Tensor) => run(SWIGLU, { gate, up });
+
+/** Whether Adam's update runs as one kernel with its moments outside the backend (decoderKernels.ts). */
+export const hasFusedAdam = () => available(ADAM);
+
+/** One weight's Adam update, moments m and v updated in place; the new weight.  g, w (any shape), scale () */
+export const fusedAdam = (g: Tensor, w: Tensor, scale: Tensor, m: Float32Array, v: Float32Array, step: AdamStep) =>
+  engine().runKernel(ADAM, { g, w, scale }, { m, v, step } as never) as Tensor;
 
 /** Rotary embedding, rotate_half convention.  x (B, T, heads, hd), cos, sin (T, hd) → same as x */
 export const fusedRope = (x: Tensor, cos: Tensor, sin: Tensor) => run(ROPE, { x, cos, sin });

@@ -70,7 +70,7 @@ function dryRun(services: Services, io: CliIo, data: TrainData, preset: PresetNa
   if (json) printJson(io, { dryRun: true, config, estimate });
   else {
     print(io, `base ${config.base}, method ${config.method}, ${describeConfig(config)}, context ${config.contextLength}`);
-    for (const line of estimate ? describeEstimate(estimate, config.steps) : ['No memory estimate for this base (it is small: the estimate sizes pretrained decoders).']) print(io, line);
+    for (const line of estimate ? describeEstimate(estimate, config.steps) : ['No memory estimate for this base: the estimate sizes fine-tunes of pretrained decoders (stories260K, imported and cached models).']) print(io, line);
   }
   if (estimate?.refusal) io.stderr.write(`${estimate.refusal}\n`);
   return estimate?.refusal ? 2 : 0;

@@ -25,7 +25,7 @@ export function EstimatePanel() {
         Memory and time{shown.estimate ? ` on ${shown.estimate.backend}` : ''}
       </h2>
       {shown.error && <p className="muted">{shown.error}</p>}
-      {!shown.error && shown.lines.length === 0 && <p className="muted">No estimate for this base: it is small enough for any machine.</p>}
+      {!shown.error && shown.lines.length === 0 && <p className="muted">No estimate for this base: the estimate sizes fine-tunes of pretrained decoders (stories260K, imported and cached models).</p>}
       {shown.lines.map((line) => (
         <p key={line} className="field-help">
           {line}

@@ -260,6 +260,7 @@ export interface MemoryBreakdown {
   activations: number; // the micro-batch's forward and backward (tensorLedger)
   adamScratch: number; // Adam's intermediates beyond those, when its update is the high-water mark
   checkpoint: number; // JavaScript copies while a checkpoint is written
+  inBackend: number; // the tensors the backend holds at the peak (what wasm's 4 GiB heap must fit)
   total: number;
 }
 
@@ -278,8 +279,8 @@ export interface TrainingEstimate {
 
 const F32 = 4;
 /**
- * Tensors AdamW (main/trainer/optimizer.ts) makes for one weight in its own tidy: the clipped gradient, 3 for m, 4 for
- * v, 2 bias corrections, 5 for the step.
+ * Tensors AdamW (main/trainer/optimizer.ts) makes for one weight in its own tidy where its moments are backend tensors
+ * (webgpu, tensorflow): the clipped gradient, 3 for m, 4 for v, 2 bias corrections, 5 for the step.
  */
 const ADAM_INTERMEDIATES = 15;
 /**
@@ -304,30 +305,35 @@ export function estimateTraining(input: EstimateInput): TrainingEstimate {
   const weights = parameters * F32;
   const optimizer = 2 * trained * F32; // AdamW's m and v
   const gradients = trained * F32;
-  // The step's high-water mark is the largest of three moments. The forward's end: every forward output. The
-  // backward's end: the saved activations, every activation's gradient and the weights' (plus the running sum when
+  // On wasm and cpu AdamW keeps m and v in JavaScript memory and updates each weight in one kernel; elsewhere they are
+  // backend tensors and each weight's update makes its 15 intermediates.
+  const hostMoments = input.kernels.fused;
+  const inBackendMoments = hostMoments ? 0 : optimizer;
+  // The step's high-water mark in the backend is the largest of three moments. The forward's end: every forward output.
+  // The backward's end: the saved activations, every activation's gradient and the weights' (plus the running sum when
   // micro-batches accumulate). The update: every gradient, with their squares for the global norm, then one weight at
-  // a time with its intermediates (its gradient freed once used).
+  // a time with what its update makes (its gradient freed once used).
   const accumulated = run.gradAccumulation > 1 ? gradients : 0;
-  const backward = optimizer + (ledger.saved + ledger.gradients) * F32 + gradients + accumulated;
-  const update = optimizer + gradients + Math.max(gradients, ADAM_INTERMEDIATES * largestTrained(shape, run) * F32);
-  const forward = optimizer + ledger.forward * F32;
-  const activations = Math.max(forward, backward) - optimizer - gradients;
-  const adamScratch = Math.max(0, update - (optimizer + gradients + activations)); // when the update is the peak
-  const tensors = weights + optimizer + gradients + activations + adamScratch;
+  const perWeight = (hostMoments ? 1 : ADAM_INTERMEDIATES) * largestTrained(shape, run) * F32;
+  const backward = inBackendMoments + (ledger.saved + ledger.gradients) * F32 + gradients + accumulated;
+  const update = inBackendMoments + gradients + Math.max(gradients, perWeight);
+  const forward = inBackendMoments + ledger.forward * F32;
+  const activations = Math.max(forward, backward) - inBackendMoments - gradients;
+  const adamScratch = Math.max(0, update - (inBackendMoments + gradients + activations)); // when the update is the peak
+  const inBackend = weights + inBackendMoments + gradients + activations + adamScratch;
   const checkpoint = checkpointBytes(shape, trained, backend);
-  const total = input.baselineBytes + tensors + checkpoint;
+  const total = input.baselineBytes + inBackend + (hostMoments ? optimizer : 0) + checkpoint;
   const ceiling =
     backend === 'wasm'
       ? { bytes: Math.min(WASM_HEAP_BYTES, machine.freeBytes), what: "the wasm backend's 4 GiB WebAssembly heap" }
       : { bytes: machine.freeBytes, what: `the machine's ${formatGiB(machine.freeBytes)} of free memory` };
-  const fits = backend === 'wasm' ? tensors <= HEADROOM * ceiling.bytes && total <= HEADROOM * machine.freeBytes : total <= HEADROOM * ceiling.bytes;
+  const fits = backend === 'wasm' ? inBackend <= HEADROOM * ceiling.bytes && total <= HEADROOM * machine.freeBytes : total <= HEADROOM * ceiling.bytes;
   const flopsPerStep = stepFlops(shape, run, T) * run.gradAccumulation;
   return {
     parameters,
     trainedParameters: trained,
     tokensPerStep: run.batchSize * T * run.gradAccumulation,
-    memory: { baseline: input.baselineBytes, weights, gradients, optimizer, activations, adamScratch, checkpoint, total },
+    memory: { baseline: input.baselineBytes, weights, gradients, optimizer, activations, adamScratch, checkpoint, inBackend, total },
     ceiling,
     fits,
     flopsPerStep,
@@ -389,8 +395,7 @@ export function describeEstimate(e: TrainingEstimate, steps?: number): string[] 
   ].filter(Boolean);
   const trained = e.trainedParameters === e.parameters ? 'all' : `${e.trainedParameters.toLocaleString('en-US')} of`;
   const total = steps ? `, ${formatSeconds(e.secondsPerStep * steps)} for ${steps} steps` : '';
-  const tensors = m.weights + m.gradients + m.optimizer + m.activations + m.adamScratch;
-  const held = e.ceiling.bytes <= WASM_HEAP_BYTES && e.ceiling.what.includes('heap') ? `, which holds the ${formatSize(tensors)} of tensors` : '';
+  const held = e.ceiling.what.includes('heap') ? `, which holds the ${formatSize(m.inBackend)} of tensors` : '';
   return [
     `Memory: about ${formatSize(m.total)} at the peak (${parts.join(', ')}), training ${trained} ${e.parameters.toLocaleString('en-US')} parameters; the limit is ${e.ceiling.what} (${formatSize(e.ceiling.bytes)})${held}${e.fits ? '' : ': it does not fit'}.`,
     `Time: about ${formatSeconds(e.secondsPerStep)} a step (${(e.flopsPerStep / 1e9).toFixed(1)} GFLOP for ${e.tokensPerStep} tokens at ${(e.throughput.flopsPerSecond / 1e9).toFixed(1)} GFLOP/s, ${e.throughput.basis})${total}.`,

@@ -15,7 +15,7 @@ export const runEstimateSchema = z.object({
   parameters: z.number().int(),
   trainedParameters: z.number().int(),
   tokensPerStep: z.number().int(),
-  memory: z.object({ baseline: bytes, weights: bytes, gradients: bytes, optimizer: bytes, activations: bytes, adamScratch: bytes, checkpoint: bytes, total: bytes }),
+  memory: z.object({ baseline: bytes, weights: bytes, gradients: bytes, optimizer: bytes, activations: bytes, adamScratch: bytes, checkpoint: bytes, inBackend: bytes, total: bytes }),
   ceiling: z.object({ bytes, what: z.string() }),
   fits: z.boolean(),
   flopsPerStep: z.number(),

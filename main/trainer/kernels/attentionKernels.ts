@@ -146,9 +146,13 @@ const backward: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
         blas.sgemm(true, false, T, hd, G * T, w.s, T, w.dy, hd, w.dv, hd); // dV = Pᵀ·dY
         blas.sgemm(false, true, G * T, T, hd, w.dy, hd, w.v, hd, w.ds, T); // dP = dY·Vᵀ
         for (let r = 0; r < G * T; r++) {
+          const t = r % T;
           const row = r * T;
+          const lo = firstKey(t, window);
           const dot = rowDot[r];
-          for (let j = 0; j < T; j++) w.ds[row + j] = scale * w.s[row + j] * (w.ds[row + j] - dot); // dS (0 where P is)
+          w.ds.fill(0, row, row + lo); // dS is 0 where P is
+          for (let j = lo; j <= t; j++) w.ds[row + j] = scale * w.s[row + j] * (w.ds[row + j] - dot);
+          w.ds.fill(0, row + t + 1, row + T);
         }
         blas.sgemm(false, false, G * T, hd, T, w.ds, T, w.k, hd, w.dq, hd); // dQ = dS·K
         blas.sgemm(true, false, T, hd, G * T, w.ds, T, w.q, hd, w.dk, hd); // dK = dSᵀ·Q

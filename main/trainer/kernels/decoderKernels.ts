@@ -1,13 +1,10 @@
-// RMSNorm and the SwiGLU gate as one kernel forward and one backward each, for the wasm and cpu backends (plain
-// loops over typed arrays, typedArrays.ts). Built from tfjs ops, each keeps every intermediate alive until the
-// backward pass (tfjs's tape holds all of them): RMSNorm six tensors of the input's size or a row's, the gate
-// silu(g)·u four of the MLP's width. At SmolLM2-135M's shape, batch 4 × 256 tokens, that was ~45 MB a layer, 1.3 GB
-// over 30 layers, past what WebAssembly's 4 GiB heap had left. Formulas as in transformers (LlamaRMSNorm,
-// Gemma3RMSNorm, LlamaMLP's act_fn(gate_proj(x)) * up_proj(x)):
+// RMSNorm and RoPE as one kernel forward and one backward each, and Adam's update as one kernel, for the wasm and cpu
+// backends (plain loops over typed arrays, typedArrays.ts). Built from tfjs ops, each keeps every intermediate for
+// the backward pass: RMSNorm six tensors of the input's size or a row's, RoPE four. At SmolLM2-135M's shape, batch
+// 4 × 256 tokens, those (with the gate, fusedOps.ts) were ~45 MB a layer, 1.3 GB over 30 layers, past what
+// WebAssembly's 4 GiB heap had left. Formulas as in transformers (LlamaRMSNorm, Gemma3RMSNorm, apply_rotary_pos_emb):
 //   RMSNorm   y = x·r·w′,  r = 1/√(mean(x²) + eps),  w′ = w (Llama) or 1 + w (Gemma);  per row of C
 //             dx = r·(g − x̂·mean(g·x̂)),  g = dy·w′,  x̂ = x·r;   dw = Σ_rows dy·x̂
-//   SwiGLU    y = silu(a)·u = a·σ(a)·u
-//             da = dy·u·σ(a)·(1 + a·(1 − σ(a))),   du = dy·a·σ(a)
 //   RoPE      y = x·cos + rotate_half(x)·sin,  rotate_half(x) = [−x₂, x₁] over the two halves of hd
 //             dx = dy·cos + rotate_halfᵀ(dy·sin),  rotate_halfᵀ(g) = [g₂, −g₁]   (four tensors of x's size → one)
 import type { GradConfig, KernelConfig, NamedAttrMap, Tensor, TensorInfo } from '../tfjs';
@@ -16,8 +13,6 @@ import { compute, sizeOf, TYPED_BACKENDS } from './typedArrays';
 
 export const RMS_NORM = 'TunebenchRmsNorm';
 const RMS_NORM_GRAD = 'TunebenchRmsNormGrad';
-export const SWIGLU = 'TunebenchSwiGlu';
-const SWIGLU_GRAD = 'TunebenchSwiGluGrad';
 export const ADAM = 'TunebenchAdam';
 export const ROPE = 'TunebenchRope';
 const ROPE_GRAD = 'TunebenchRopeGrad';
@@ -64,27 +59,6 @@ const rmsNormGrad: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => 
       for (let c = 0; c < C; c++) dx[o + c] = rstd * (dyv[o + c] * gain[c] - xv[o + c] * rstd * mean);
     }
     for (let c = 0; c < C; c++) dw[c] = dwAcc[c];
-  });
-};
-
-const swiGlu: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
-  const { gate, up } = inputs as { gate: TensorInfo; up: TensorInfo };
-  const n = sizeOf(gate.shape);
-  return compute(backend, [gate, up], [gate.shape], ([a, u], [y]) => {
-    for (let i = 0; i < n; i++) y[i] = (a[i] / (1 + Math.exp(-a[i]))) * u[i];
-  })[0];
-};
-
-const swiGluGrad: KernelConfig['kernelFunc'] = ({ inputs, backend }) => {
-  const { dy, gate, up } = inputs as { dy: TensorInfo; gate: TensorInfo; up: TensorInfo };
-  const n = sizeOf(gate.shape);
-  return compute(backend, [dy, gate, up], [gate.shape, gate.shape], ([g, a, u], [da, du]) => {
-    for (let i = 0; i < n; i++) {
-      const s = 1 / (1 + Math.exp(-a[i]));
-      const silu = a[i] * s;
-      du[i] = g[i] * silu;
-      da[i] = g[i] * u[i] * s * (1 + a[i] * (1 - s));
-    }
   });
 };
 
@@ -160,8 +134,6 @@ const adam: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
 export const decoderKernels: KernelConfig[] = TYPED_BACKENDS.flatMap((backendName) => [
   { kernelName: RMS_NORM, backendName, kernelFunc: rmsNorm },
   { kernelName: RMS_NORM_GRAD, backendName, kernelFunc: rmsNormGrad },
-  { kernelName: SWIGLU, backendName, kernelFunc: swiGlu },
-  { kernelName: SWIGLU_GRAD, backendName, kernelFunc: swiGluGrad },
   { kernelName: ROPE, backendName, kernelFunc: rope },
   { kernelName: ROPE_GRAD, backendName, kernelFunc: ropeGrad },
   { kernelName: ADAM, backendName, kernelFunc: adam },
@@ -179,14 +151,5 @@ export const rmsNormGradient: GradConfig = {
   gradFunc: (dy: Tensor | Tensor[], [x, weight]: Tensor[], attrs: NamedAttrMap) => {
     const [dx, dw] = engine().runKernel(RMS_NORM_GRAD, { dy: dy as Tensor, x, weight }, attrs) as unknown as Tensor[];
     return { x: () => dx, weight: () => dw };
-  },
-};
-
-export const swiGluGradient: GradConfig = {
-  kernelName: SWIGLU,
-  inputsToSave: ['gate', 'up'],
-  gradFunc: (dy: Tensor | Tensor[], [gate, up]: Tensor[]) => {
-    const [dgate, dup] = engine().runKernel(SWIGLU_GRAD, { dy: dy as Tensor, gate, up }) as unknown as Tensor[];
-    return { gate: () => dgate, up: () => dup };
   },
 };

@@ -16,7 +16,7 @@ import { loadDecoderFolder } from '../main/trainer/decoder/checkpoint';
 import { decaysDecoderWeight, weightsToTrain } from '../main/trainer/decoder/methods';
 import * as tf from '../main/trainer/tfjs';
 import { runTrainLoop, type Trainable } from '../main/trainer/trainLoop';
-import { PYTHON, TORCH_MIN_WARMUP, TorchInLockstep, cpuMs, fmtTiming, log, threadText, timingOf, type Timing, type TorchSummary } from './torchLockstep';
+import { PYTHON, TORCH_MIN_WARMUP, TorchInLockstep, eachArg, cpuMs, fmtTiming, log, threadText, timingOf, type Timing, type TorchSummary } from './torchLockstep';
 
 const ROOT = resolve(__dirname, '../..'); // from out/bench/real.js
 const TORCH_SCRIPT = join(ROOT, 'bench/torch_decoder.py');
@@ -41,23 +41,7 @@ interface Options {
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { json: false, methods: ['lora', 'full'], shape: 'smollm2-135m', vocab: null, layers: null, batch: 4, context: 256, steps: 3, warmup: 2, backend: 'auto', child: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value.`);
-      return v;
-    };
-    const count = (min: number) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min) throw new Error(`${arg} takes a whole number ≥ ${min}.`);
-      return n;
-    };
-    const oneOf = <T extends string>(allowed: readonly T[]): T => {
-      const v = value();
-      if (!allowed.includes(v as T)) throw new Error(`${arg} takes ${allowed.join(', ')}, not '${v}'.`);
-      return v as T;
-    };
+  eachArg(argv, (arg, { count, oneOf }) => {
     if (arg === '--json') opts.json = true;
     else if (arg === '--child') opts.child = true;
     else if (arg === '--method') {
@@ -72,7 +56,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--warmup') opts.warmup = count(TORCH_MIN_WARMUP); // PyTorch warms up under each thread setting
     else if (arg === '--backend') opts.backend = oneOf(['auto', 'wasm', 'cpu'] as const);
     else throw new Error(`Unknown option '${arg}' (known: --json, --method lora|full|both, --shape ${SHAPES.join('|')}, --vocab V, --layers N, --batch N, --context N, --steps N, --warmup N, --backend auto|wasm|cpu).`);
-  }
+  });
   return opts;
 }
 

@@ -106,3 +106,33 @@ export const fmtTiming = (t: Timing): string =>
   `${t.msPerStep.toFixed(1)} ms/step, ${Math.round(t.tokensPerSecond)} tokens/s, CPU ${t.cpuMsPerStep.toFixed(1)} ms/step (medians of ${t.steps} steps)`;
 
 export const threadText = (t: TorchSummary): string => (t.threads ? `OpenBLAS ${t.threads.openblas} + torch ${t.threads.torch} threads, the faster setting` : 'threads as set');
+
+/** A flag's value readers, for a bench's parseArgs: the next word, a whole number ≥ min, or one of a set. */
+export interface ArgValues {
+  value(): string;
+  count(min: number): number;
+  oneOf<T extends string>(allowed: readonly T[]): T;
+}
+
+/** Calls `handle` for each flag of argv with readers that take its value from the words after it. */
+export function eachArg(argv: string[], handle: (arg: string, read: ArgValues) => void): void {
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    const value = () => {
+      const v = argv[++i];
+      if (v === undefined) throw new Error(`${arg} needs a value.`);
+      return v;
+    };
+    const count = (min: number) => {
+      const n = Number(value());
+      if (!Number.isInteger(n) || n < min) throw new Error(`${arg} takes a whole number ≥ ${min}.`);
+      return n;
+    };
+    const oneOf = <T extends string>(allowed: readonly T[]): T => {
+      const v = value();
+      if (!allowed.includes(v as T)) throw new Error(`${arg} takes ${allowed.join(' or ')}, not '${v}'.`);
+      return v as T;
+    };
+    handle(arg, { value, count, oneOf });
+  }
+}

@@ -15,7 +15,7 @@ import { GptModel } from '../main/trainer/gpt/model';
 import { mulberry32 } from '../main/trainer/rng';
 import * as tf from '../main/trainer/tfjs';
 import { CharTokenizer } from '../main/trainer/tokenizer';
-import { TORCH_MIN_WARMUP, TorchInLockstep, cpuMs, fmtTiming, log, threadText, timingOf, type Timing } from './torchLockstep';
+import { TORCH_MIN_WARMUP, TorchInLockstep, eachArg, cpuMs, fmtTiming, log, threadText, timingOf, type Timing } from './torchLockstep';
 
 const SHAPE = { vocab: 256, width: 128, heads: 4, layers: 4, context: 64, batch: 16 };
 const LEARNING_RATE = 2e-3;
@@ -35,29 +35,15 @@ const timing = (times: number[], cpuTimes: number[]): Timing => timingOf(times, 
 
 function parseArgs(argv: string[]): Options {
   const opts: Options = { json: false, backend: 'wasm', steps: 20, warmup: 3, profile: false, unfused: false };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value.`);
-      return v;
-    };
-    const count = (min: number) => {
-      const n = Number(value());
-      if (!Number.isInteger(n) || n < min) throw new Error(`${arg} takes a whole number ≥ ${min}.`);
-      return n;
-    };
+  eachArg(argv, (arg, { count, oneOf }) => {
     if (arg === '--json') opts.json = true;
     else if (arg === '--profile') opts.profile = true;
     else if (arg === '--unfused') opts.unfused = true;
     else if (arg === '--steps') opts.steps = count(1);
     else if (arg === '--warmup') opts.warmup = count(TORCH_MIN_WARMUP); // PyTorch warms up under each thread setting
-    else if (arg === '--backend') {
-      const b = value();
-      if (b !== 'wasm' && b !== 'cpu') throw new Error(`--backend takes wasm or cpu, not '${b}'.`);
-      opts.backend = b;
-    } else throw new Error(`Unknown option '${arg}' (known: --json, --backend wasm|cpu, --steps N, --warmup N, --profile, --unfused).`);
-  }
+    else if (arg === '--backend') opts.backend = oneOf(['wasm', 'cpu'] as const);
+    else throw new Error(`Unknown option '${arg}' (known: --json, --backend wasm|cpu, --steps N, --warmup N, --profile, --unfused).`);
+  });
   return opts;
 }
 

@@ -3,7 +3,7 @@
 // builds the same function from tfjs's own ops. A loop in JS beats wasm's XNNPACK SIMD only where it saves whole
 // passes, so the ops that are one cheap elementwise pass forward (GELU, bias add) keep tfjs ops there and take a
 // kernel for their backward pass only (tf.customGrad); the others are kernels with registered gradients.
-import { add, customGrad, engine, getBackend, getKernel, mul, registerGradient, registerKernel, reshape, sigmoid, sub, type GradSaveFunc, type Tensor } from '../tfjs';
+import { add, customGrad, engine, getBackend, getKernel, mul, registerGradient, registerKernel, reshape, sigmoid, sub, tidy, type GradSaveFunc, type Tensor } from '../tfjs';
 import { ATTENTION, attentionGradient, attentionKernels } from './attentionKernels';
 import { loadBlas } from './blas';
 import { ADAM, decoderKernels, RMS_NORM, type AdamStep, rmsNormGradient, ROPE, ropeGradient } from './decoderKernels';
@@ -73,19 +73,21 @@ export const fusedRmsNorm = (x: Tensor, weight: Tensor, eps: number, plusOne: 0 
 
 /**
  * silu(gate)·up on tfjs's own ops (on wasm XNNPACK's SIMD sigmoid and products, several times faster per element than
- * a JS loop), saving only gate, up and σ(gate) for the backward pass instead of every intermediate:
+ * a JS loop), saving only gate and up for the backward pass, which computes σ(gate) again:
  *   y = a·σ(a)·u,  da = dy·u·σ(a)·(1 + a·(1 − σ(a))),  du = dy·a·σ(a)
  */
-const swiGluSavingSigmoid = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
+const swiGluSavingInputs = customGrad((...args: (Tensor | GradSaveFunc)[]) => {
   const [a, u, save] = args as [Tensor, Tensor, GradSaveFunc];
-  const s = sigmoid(a);
-  save([a, u, s]);
-  const gradFunc = (dy: Tensor, [as, us, ss]: Tensor[]) => [mul(mul(mul(dy, us), ss), add(1, mul(as, sub(1, ss)))), mul(dy, mul(as, ss))];
-  return { value: mul(mul(a, s), u), gradFunc };
+  save([a, u]);
+  const gradFunc = (dy: Tensor, [as, us]: Tensor[]) => {
+    const s = sigmoid(as);
+    return [mul(mul(mul(dy, us), s), add(1, mul(as, sub(1, s)))), mul(dy, mul(as, s))];
+  };
+  return { value: tidy(() => mul(mul(a, sigmoid(a)), u)), gradFunc };
 });
 
 /** silu(gate)·up, the gated MLP's middle.  gate, up (N, I) → (N, I) */
-export const fusedSwiGlu = (gate: Tensor, up: Tensor): Tensor | null => (enabled ? (swiGluSavingSigmoid(gate, up) as Tensor) : null);
+export const fusedSwiGlu = (gate: Tensor, up: Tensor): Tensor | null => (enabled ? (swiGluSavingInputs(gate, up) as Tensor) : null);
 
 /** Whether Adam's update runs as one kernel with its moments outside the backend (decoderKernels.ts). */
 export const hasFusedAdam = () => available(ADAM);

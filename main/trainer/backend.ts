@@ -6,6 +6,7 @@ import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import type { BackendName } from '../../common/config';
 import { badInput } from '../../common/result';
+import { installBackwardMemory } from './backwardMemory';
 import { loadBlas } from './kernels/blas';
 import { installBlasMatMul } from './kernels/blasMatMul';
 import { installWasmIdentity } from './kernels/wasmIdentity';
@@ -242,6 +243,7 @@ const reasonOf = (err: unknown): string => (err instanceof Error ? err.message :
 /** Activates the preferred backend (or, for 'auto', the first usable one) and returns what was chosen. */
 export async function selectBackend(preferred: 'auto' | BackendName): Promise<SelectedBackend> {
   tf.env().set('PROD', true); // no debug checks, no "looks like you are running TensorFlow.js in Node" banner on stderr
+  installBackwardMemory(); // gradients and saved tensors freed during the backward pass, as PyTorch frees them
   const auto = preferred === 'auto';
   const candidates = auto ? AUTO_ORDER.flatMap((name) => CANDIDATES[name]) : CANDIDATES[preferred];
   const tried: string[] = [];

@@ -1,6 +1,6 @@
 // `npm run bench:real [-- --json] [--method lora|full|both] [--shape smollm2-135m|llama-3.2-1b] [--vocab V]
-// [--layers N] [--batch 4] [--context 256] [--steps 3] [--warmup 2] [--backend auto|wasm|cpu]`: fine-tuning at the
-// sizes people use. A random-weight model of the shape (SmolLM2-135M's widths with a 512-token vocabulary by default:
+// [--layers N] [--batch 4] [--context 256] [--steps 3] [--warmup 3] [--backend auto|wasm|cpu] [--folder DIR]`: fine-tuning
+// at the sizes people use. A random-weight model of the shape (SmolLM2-135M's widths with a 512-token vocabulary by default:
 // 106M parameters) is written once in the Hugging Face layout (tests/python/make_hf_model.py, cached in the temp
 // folder); then, for each method, one process of ours (the trainer's own path: loadDecoderFolder, weightsToTrain,
 // runTrainLoop) steps in lockstep with PyTorch (bench/torch_decoder.py, the same model, batches and step, at the
@@ -36,13 +36,15 @@ interface Options {
   steps: number;
   warmup: number;
   backend: 'auto' | 'wasm' | 'cpu';
+  folder: string | null;
   child: boolean;
 }
 
 function parseArgs(argv: string[]): Options {
-  const opts: Options = { json: false, methods: ['lora', 'full'], shape: 'smollm2-135m', vocab: null, layers: null, batch: 4, context: 256, steps: 3, warmup: 2, backend: 'auto', child: false };
-  eachArg(argv, (arg, { count, oneOf }) => {
+  const opts: Options = { json: false, methods: ['lora', 'full'], shape: 'smollm2-135m', vocab: null, layers: null, batch: 4, context: 256, steps: 3, warmup: 3, backend: 'auto', folder: null, child: false };
+  eachArg(argv, (arg, { count, oneOf, value }) => {
     if (arg === '--json') opts.json = true;
+    else if (arg === '--folder') opts.folder = value();
     else if (arg === '--child') opts.child = true;
     else if (arg === '--method') {
       const m = oneOf(['lora', 'full', 'both'] as const);
@@ -55,7 +57,7 @@ function parseArgs(argv: string[]): Options {
     else if (arg === '--steps') opts.steps = count(1);
     else if (arg === '--warmup') opts.warmup = count(TORCH_MIN_WARMUP); // PyTorch warms up under each thread setting
     else if (arg === '--backend') opts.backend = oneOf(['auto', 'wasm', 'cpu'] as const);
-    else throw new Error(`Unknown option '${arg}' (known: --json, --method lora|full|both, --shape ${SHAPES.join('|')}, --vocab V, --layers N, --batch N, --context N, --steps N, --warmup N, --backend auto|wasm|cpu).`);
+    else throw new Error(`Unknown option '${arg}' (known: --json, --method lora|full|both, --shape ${SHAPES.join('|')}, --vocab V, --layers N, --batch N, --context N, --steps N, --warmup N, --backend auto|wasm|cpu, --folder DIR).`);
   });
   return opts;
 }
@@ -65,6 +67,7 @@ const vocabOf = (o: Options): number | null => o.vocab ?? (o.shape === 'smollm2-
 
 /** The random-weight model folder, written once (the same flags always give the same bytes). */
 function modelFolder(o: Options): string {
+  if (o.folder) return o.folder; // a Llama-family folder of one's own
   const vocab = vocabOf(o);
   const folder = join(tmpdir(), 'tunebench-bench', `${o.shape}${o.layers ? `-L${o.layers}` : ''}${vocab ? `-V${vocab}` : ''}`);
   if (existsSync(join(folder, 'config.json'))) return folder;

@@ -2,8 +2,8 @@
 // settings alone, before anything loads. Pure, so the CLI's dry run, the refusal at start and the Model screen agree.
 // Memory counts what tfjs keeps: every weight (float32), the trained weights' gradients and AdamW's two moments, and
 // per micro-batch the tensor ledger of one forward and backward (tensorLedger below: tfjs keeps every forward output
-// until the forward ends, then what each kernel saved for its gradient, and every gradient of the backward until it
-// ends), the copies a checkpoint makes in JavaScript (every weight read back, the moments), and the process's own
+// until the forward ends, then what each kernel saved for its gradient, and the backward's gradients while they are
+// used), the copies a checkpoint makes in JavaScript (every weight read back, the moments), and the process's own
 // baseline (Node, tfjs, the backend), measured. Shapes as in main/trainer/decoder/spec.ts: N = B·T tokens, C hidden,
 // q = H·hd, kv = Hkv·hd, F MLP width, V vocabulary, A = B·H·T² attention scores.
 import type { BackendName } from './config';
@@ -112,7 +112,7 @@ function loraWidths(s: ModelShape, targets: RunShape['loraTargets']): number {
 export interface Ledger {
   forward: number; // every forward output (tfjs disposes them when the forward ends)
   saved: number; // what the kernels saved for their gradients (kept through the backward)
-  gradients: number; // one gradient per tensor on the path from the trained weights to the loss, all kept to the end
+  gradients: number; // the gradients alive at once in the backward (main/trainer/backwardMemory.ts frees each once used)
 }
 
 /**
@@ -142,10 +142,11 @@ export function tensorLedger(s: ModelShape, r: RunShape, kernels: Kernels = { fu
   const V = s.vocabSize;
   const ledger: Ledger = { forward: 0, saved: 0, gradients: 0 };
   let path = r.method === 'full';
+  let widest = 0; // the largest tensor on the gradient path
   const op = (elements: number, saved: boolean) => {
     ledger.forward += elements;
     if (saved) ledger.saved += elements;
-    if (path) ledger.gradients += elements;
+    if (path) widest = Math.max(widest, elements);
   };
   const norm = (rows: number, width: number) => {
     if (kernels.fused) op(rows * width, true); // one kernel (it saves its input)
@@ -227,7 +228,10 @@ export function tensorLedger(s: ModelShape, r: RunShape, kernels: Kernels = { fu
   // cross-entropy: one-hot targets (int32, then float32), log-sum-exp's max-shifted exp, log-probabilities, their product
   // with the targets and its negation; saved: targets and log-probabilities
   for (let i = 0; i < 7; i++) op(N * V, i === 1 || i === 4);
-  ledger.gradients += 4 * N * V; // its gradient function makes both inputs' gradients, each from exp and a difference
+  // the backward frees each gradient once its op is done (backwardMemory.ts): alive at once are the cross-entropy's
+  // (its gradient function makes both inputs' gradients, each from exp and a difference), then within a block an
+  // op's output gradient, its inputs' and the residual stream's running sum
+  ledger.gradients = 4 * N * V + 4 * widest;
   return ledger;
 }
 

@@ -205,7 +205,7 @@ async function main(): Promise<void> {
   const parentArgs = argv.filter((a, i) => a !== '--json' && a !== '--method' && argv[i - 1] !== '--method');
   const results: ChildResult[] = [];
   for (const method of o.methods) results.push(await spawnChild(method, parentArgs));
-  const lines = [`${o.shape}-shaped Llama (${folder}), ${results[0].parameters.toLocaleString('en-US')} parameters, batch ${o.batch} × ${o.context} tokens, ${o.steps} timed steps after ${o.warmup} warm-up`];
+  const lines = [`${o.folder ? 'The Llama-family model' : `${o.shape}-shaped Llama`} (${folder}), ${results[0].parameters.toLocaleString('en-US')} parameters, batch ${o.batch} × ${o.context} tokens, ${o.steps} timed steps after ${o.warmup} warm-up`];
   const summary = results.map((r) => {
     const torch = typeof r.torch === 'string' ? null : r.torch;
     const ratio = torch ? r.ours.msPerStep / torch.msPerStep : null;

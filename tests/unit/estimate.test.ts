@@ -54,7 +54,9 @@ describe('the training estimate', () => {
     expect(a(run({ batchSize: 8 })).forward).toBe(2 * a(run({ batchSize: 4 })).forward);
     const attentionOnly = (T: number) => a(run({ contextLength: T })).saved - 2 * a(run({ contextLength: T / 2 })).saved;
     expect(attentionOnly(64)).toBeCloseTo(2 * 2 * attentionOnly(32), -1); // the T² part quadruples as T doubles
-    expect(a(run({ method: 'freeze', trainLayers: 1 })).gradients).toBeLessThan(a(run()).gradients); // the lower block gets none
+    // the backward frees each gradient once used (backwardMemory.ts): at most a block's are alive, so a frozen lower
+    // block lowers the saved tensors, not the live gradients
+    expect(a(run({ method: 'freeze', trainLayers: 1 })).gradients).toBeLessThanOrEqual(a(run()).gradients);
   });
 
   it("orders the methods by memory, full above freeze above lora; Adam's moments leave the backend on wasm and cpu", () => {

@@ -142,11 +142,12 @@ export function tensorLedger(s: ModelShape, r: RunShape, kernels: Kernels = { fu
   const V = s.vocabSize;
   const ledger: Ledger = { forward: 0, saved: 0, gradients: 0 };
   let path = r.method === 'full';
-  let widest = 0; // the largest tensor on the gradient path
+  let block = 0; // the gradient path's elements in the current block
+  let widestBlock = 0; // and in the block with the most
   const op = (elements: number, saved: boolean) => {
     ledger.forward += elements;
     if (saved) ledger.saved += elements;
-    if (path) widest = Math.max(widest, elements);
+    if (path) widestBlock = Math.max(widestBlock, (block += elements));
   };
   const norm = (rows: number, width: number) => {
     if (kernels.fused) op(rows * width, true); // one kernel (it saves its input)
@@ -173,6 +174,7 @@ export function tensorLedger(s: ModelShape, r: RunShape, kernels: Kernels = { fu
   op(N * C, false); // the embedding rows
   if (s.positions === 'learned') op(N * C, true);
   for (let l = 0; l < s.layers; l++) {
+    block = 0;
     if (r.method === 'freeze' && l >= s.layers - Math.min(r.trainLayers, s.layers)) path = true;
     norm(N, C);
     const qkSaved = s.qkNorm || !rope || !kernels.fused; // else only RoPE's output is kept
@@ -229,9 +231,9 @@ export function tensorLedger(s: ModelShape, r: RunShape, kernels: Kernels = { fu
   // with the targets and its negation; saved: targets and log-probabilities
   for (let i = 0; i < 7; i++) op(N * V, i === 1 || i === 4);
   // the backward frees each gradient once its op is done (backwardMemory.ts): alive at once are the cross-entropy's
-  // (its gradient function makes both inputs' gradients, each from exp and a difference), then within a block an
-  // op's output gradient, its inputs' and the residual stream's running sum
-  ledger.gradients = 4 * N * V + 4 * widest;
+  // (its gradient function makes both inputs' gradients, each from exp and a difference) and, at most, one block's
+  block = 0;
+  ledger.gradients = 4 * N * V + widestBlock;
   return ledger;
 }
 

@@ -26,7 +26,7 @@ const RUN_CALLS = [
   'runs.evaluations',
   'runs.export',
 ] as const;
-const MODEL_CALLS = ['models.list', 'models.import', 'models.pull', 'models.cancelPull', 'playground.generate', 'playground.classify'] as const;
+const MODEL_CALLS = ['models.list', 'models.import', 'models.pull', 'models.search', 'models.cancelPull', 'playground.generate', 'playground.classify'] as const;
 
 const DATASET_EVENTS = ['datasets.onDidProgress'] as const;
 const RUN_EVENTS = ['runs.onDidUpdate', 'runs.onDidMetrics', 'runs.onDidLog', 'runs.onDidEvalProgress'] as const;

@@ -48,6 +48,15 @@ export const pullProgressSchema = z.object({
 });
 export type PullProgress = z.infer<typeof pullProgressSchema>;
 
+export const hubModelSchema = z.object({
+  repo: z.string(), // org/name
+  downloads: z.number(),
+  likes: z.number(),
+  gated: z.boolean(),
+  task: z.string().nullable(),
+});
+export type HubModel = z.infer<typeof hubModelSchema>;
+
 export const modelCalls = {
   'models.list': { input: empty, output: z.array(listedModelSchema) },
   /**
@@ -58,6 +67,8 @@ export const modelCalls = {
     input: z.object({ requestId: requestIdSchema, repo: repoNameSchema, revision: revisionSchema.optional() }).strict(),
     output: listedModelSchema,
   },
+  /** Text-generation models on the Hub (HF_ENDPOINT) whose name contains the query, most downloaded first. */
+  'models.search': { input: z.object({ query: z.string().trim().min(2).max(100) }).strict(), output: z.array(hubModelSchema) },
   /** Stops a pull; what it downloaded stays in the cache, and pulling again resumes it. */
   'models.cancelPull': { input: z.object({ requestId: requestIdSchema }).strict(), output: z.object({ cancelled: z.boolean() }) },
   /** Streams tokens as playground.onDidToken events tagged with requestId, then returns the whole result. */

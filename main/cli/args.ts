@@ -63,6 +63,8 @@ Commands:
                                                Face cache (hf:org/name, used in place; the rest with the reason)
   models import <folder> [--name N] [--json]   a Hugging Face-style folder (config.json, model.safetensors,
                                                tokenizer) of a Llama or GPT-2 model, to generate and evaluate with
+  models search <query> [--json]               text-generation models on the Hub (HF_ENDPOINT) whose name contains
+                                               the query, most downloaded first
   models pull <org/name>[@revision] [--json]   download a model by name into the Hugging Face cache (only the files
                                                it needs, resumable; HF_ENDPOINT, HF_TOKEN); then base=hf:org/name
   generate <model|run> [--prompt TEXT] [--temperature 0] [--top-k K] [--top-p P] [--max-tokens N]

@@ -24,7 +24,16 @@ export async function modelsCommand(services: Services, io: CliIo, args: string[
     return 0;
   }
   if (sub === 'pull') return pullCommand(services, io, rest);
-  if (sub !== 'list') throw badInput(`Unknown command 'models ${sub ?? ''}'; use \`models list\`, \`models import <folder>\` or \`models pull <org/name>\`.`);
+  if (sub === 'search') {
+    const { values, positionals } = parseCommandArgs('models search', rest, { json: { type: 'boolean' } });
+    if (positionals.length !== 1) throw badInput('models search takes one query, for example `tunebench models search SmolLM2`.');
+    const found = await services.models.search(positionals[0]);
+    if (values.json) printJson(io, found);
+    else if (found.length === 0) print(io, `No text-generation model on the Hub matches '${positionals[0]}'.`);
+    else printTable(io, ['MODEL', 'DOWNLOADS', 'LIKES', 'GATED'], found.map((m) => [m.repo, m.downloads.toLocaleString('en-US'), String(m.likes), m.gated ? 'yes' : '']));
+    return 0;
+  }
+  if (sub !== 'list') throw badInput(`Unknown command 'models ${sub ?? ''}'; use \`models list\`, \`models import <folder>\`, \`models search <query>\` or \`models pull <org/name>\`.`);
   const { values } = parseCommandArgs('models list', rest, { json: { type: 'boolean' } });
   const models = services.models.list();
   if (values.json) printJson(io, models);

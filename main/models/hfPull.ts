@@ -15,8 +15,8 @@ import { copyFileSync, createReadStream, existsSync, lstatSync, mkdirSync, readF
 import { open } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { downloadFile, fileDownloadInfo, HubApiError, listFiles, modelInfo, type FileDownloadInfoOutput, type ListFileEntry } from '@huggingface/hub';
-import type { PullProgress } from '../../common/contracts/models';
+import { downloadFile, fileDownloadInfo, HubApiError, listFiles, listModels, modelInfo, type FileDownloadInfoOutput, type ListFileEntry } from '@huggingface/hub';
+import type { HubModel, PullProgress } from '../../common/contracts/models';
 import { badInput, notFound, TunebenchError } from '../../common/result';
 import { SHARD_INDEX, SINGLE_FILE } from '../trainer/decoder/weightFiles';
 import { familyOfConfig, type HfConfig } from '../trainer/families';
@@ -275,6 +275,28 @@ class Meter {
 }
 
 /** Downloads `org/name[@revision]` into the cache; see the file's header. */
+/**
+ * Models on the Hub whose name contains `query` (its /api/models search), most downloaded first: what the Settings
+ * panel offers to download. Text-generation models and those without a task; errors in one sentence as for a pull.
+ */
+export async function searchModels(o: { query: string; limit?: number; hubUrl?: string; accessToken?: string; signal?: AbortSignal }): Promise<HubModel[]> {
+  const query = o.query.trim();
+  if (query.length < 2 || query.length > 100) throw badInput('A Hub search needs 2 to 100 characters.');
+  const session = new HubSession(o.hubUrl ?? hubUrlOf(), o.accessToken ?? hubTokenOf(), o.signal, 30_000);
+  try {
+    const found: HubModel[] = [];
+    for await (const m of listModels({ search: { query }, sort: 'downloads', limit: o.limit ?? 20, ...session.params() })) {
+      if (m.task && m.task !== 'text-generation') continue;
+      found.push({ repo: m.name, downloads: m.downloads ?? 0, likes: m.likes ?? 0, gated: Boolean(m.gated), task: m.task ?? null });
+    }
+    return found;
+  } catch (err) {
+    throw explain(err, session, { repo: `models matching '${query}'`, revision: 'main' });
+  } finally {
+    session.close();
+  }
+}
+
 export async function pullModel(o: PullOptions): Promise<PullResult> {
   const repo = o.repo;
   const revision = o.revision ?? 'main';

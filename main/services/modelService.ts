@@ -1,14 +1,14 @@
 // Models as users pick them: the built-in bases, imported folders, the Hugging Face cache (and downloads into it by
 // name), the model each finished run trained (its last checkpoint), and the playground calls that use them through
 // the inference process.
-import type { ListedModel, ModelSource, PullProgress } from '../../common/contracts/models';
+import type { HubModel, ListedModel, ModelSource, PullProgress } from '../../common/contracts/models';
 import type { ModelInfo } from '../../common/evaluation';
 import type { ClassifyResult, GenerateRequest, GenerateResult, ModelRef } from '../../common/protocol';
 import { TunebenchError } from '../../common/result';
 import { listBuiltinModels } from '../models/registry';
 import { isFolderModel } from '../../common/config';
 import type { BaseFolders } from '../models/baseFolders';
-import { pullModel, type PullResult } from '../models/hfPull';
+import { pullModel, searchModels, type PullResult } from '../models/hfPull';
 import type { EventBus } from './eventBus';
 import type { InferenceService } from './inferenceService';
 import type { RunStore } from './runStore';
@@ -64,6 +64,11 @@ export class ModelService {
     } finally {
       this.pulls.delete(input.requestId);
     }
+  }
+
+  /** Text-generation models on the Hub whose name contains `query` (see main/models/hfPull.ts). */
+  search(query: string): Promise<HubModel[]> {
+    return searchModels({ query });
   }
 
   /** Stops a pull; what it downloaded stays in the cache, and pulling again resumes it. */

@@ -1,7 +1,8 @@
 // The Settings screen's Hugging Face panel in Chromium against the real `tunebench serve`, whose HF_ENDPOINT is a
 // local stand-in for the Hub (tests/helpers/fakeHub.ts, 127.0.0.1) serving a random-weight SmolLM2-layout model: a
 // name typed and downloaded with a progress bar (bytes, speed, ETA) slowed enough to see, a second download
-// cancelled, a refusal shown in one sentence, and the downloaded model offered as a base on the Model screen.
+// cancelled, a refusal shown in one sentence, a search of the Hub whose result downloads in one click, and the
+// downloaded model offered as a base on the Model screen.
 // Needs Debian's python3-torch (make_hf_model.py) and ../shared/data (the tokenizer files); skips without them.
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -77,6 +78,19 @@ test('Settings: download a model by name with progress, cancel another, and find
   await expect(page.getByTestId('hf-models-list')).toContainText('hf:tb-test/smol');
   await expect(page.getByTestId('hf-models-list')).not.toContainText('tb-test/other');
   hub.knobs.bytesPerSecond = 0;
+
+  // words instead of a name: the Hub's search, each result a click from downloading (the cancelled one resumes)
+  await field.fill('tb-test');
+  await panel.getByRole('button', { name: 'Search the Hub' }).click();
+  const results = page.getByTestId('hf-search-results');
+  await expect(results).toContainText('tb-test/smol');
+  await expect(results).toContainText('tb-test/other');
+  await results.getByRole('button', { name: 'Download tb-test/other' }).click();
+  await expect(panel.getByRole('status').last()).toContainText('Downloaded tb-test/other: hf:tb-test/other is now a base on the Model screen.', { timeout: 60_000 });
+  await field.fill('nothing-like-it');
+  await panel.getByRole('button', { name: 'Search the Hub' }).click();
+  await expect(results).toContainText('No text-generation model on the Hub matches “nothing-like-it”.');
+  expect(hub.requests.some((r) => r.path.startsWith('/api/models?') && r.path.includes('search=tb-test'))).toBe(true);
 
   // the downloaded model is a base choice
   await page.getByRole('navigation', { name: 'Screens' }).getByRole('button', { name: 'Model', exact: true }).click();

@@ -1,5 +1,6 @@
 // A local stand-in for the Hugging Face Hub, bound to 127.0.0.1 on a free port, speaking as much of its file API as
 // @huggingface/hub (and huggingface_hub) use to download a model:
+//   GET  /api/models?search=…&limit=…                        the search: repositories whose name contains it
 //   GET  /api/models/{repo}/revision/{rev}?expand=…         model info with its commit `sha`
 //   GET  /api/models/{repo}/tree/{rev}[/{path}]?recursive=…  the file listing (oid, size, lfs {oid: sha256, size}),
 //                                                           paginated with a Link: <…>; rel="next" header
@@ -170,6 +171,13 @@ export async function startFakeHub(repos: Record<string, FakeRepo>): Promise<Fak
       return serveBytes(req, res, data, { 'Content-Type': 'application/octet-stream', ETag: `"${parts[1]}"` }, true);
     }
 
+    if (parts[0] === 'api' && parts[1] === 'models' && parts.length === 2) {
+      // the search: names containing ?search=, at most ?limit=
+      const query = (url.searchParams.get('search') ?? '').toLowerCase();
+      const limit = Number(url.searchParams.get('limit') ?? 500);
+      const matches = Object.entries(repos).filter(([id]) => id.toLowerCase().includes(query)).slice(0, limit);
+      return json(res, 200, matches.map(([id, repo], i) => ({ _id: `id-${id}`, id, private: false, gated: repo.gatedToken ? 'manual' : false, downloads: 1000 - i, likes: 0, lastModified: '2025-01-01T00:00:00.000Z', pipeline_tag: 'text-generation' })));
+    }
     if (parts[0] === 'api' && parts[1] === 'models') {
       const found = findRepo(parts.slice(2));
       if (!found) return hubError(res, 401, 'RepoNotFound', 'Repository not found');

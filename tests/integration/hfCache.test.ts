@@ -13,7 +13,7 @@ import { cpSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, re
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ListedModel } from '../../common/contracts/models';
+import type { HubModel, ListedModel } from '../../common/contracts/models';
 import { assertBuilt, CLI, tempDir } from '../helpers/cli';
 import { gitBlobSha1, repoFromFolder, sha256, startFakeHub, type FakeHub, type FakeRepo } from '../helpers/fakeHub';
 import { familyTokenizer, GPT2_BPE_DIR, writeFamilyTokenizer } from '../helpers/familyTokenizers';
@@ -175,6 +175,22 @@ describe.skipIf(!ready)('the Hugging Face cache and models pull', () => {
     expect(hub.requests.some((r) => r.path.startsWith('/cdn/') && r.range !== 'bytes=0-0' && !/^bytes=\d+-\d+$/.test(r.range ?? ''))).toBe(false);
     expect(readFileSync(join(dir, 'refs', 'v1'), 'utf8')).toBe(COMMIT);
   }, 300_000);
+
+  it('searches the Hub by name, most downloaded first; a search the Hub cannot answer or too short is one sentence', async () => {
+    const [dataDir, cache] = [tempDir(), tempDir()];
+    const found = json<HubModel[]>(await cli(['--data-dir', dataDir, 'models', 'search', 'copy', '--json'], envFor(cache)));
+    expect(found.map((m) => m.repo)).toEqual(['tb-test/copy1', 'tb-test/copy2', 'tb-test/copy3']);
+    expect(found.every((m) => m.task === 'text-generation' && !m.gated)).toBe(true);
+    const table = await cli(['--data-dir', dataDir, 'models', 'search', 'gated'], envFor(cache));
+    expect(table.stdout).toMatch(/tb-test\/gated\s+\S+\s+0\s+yes/);
+    expect((await cli(['--data-dir', dataDir, 'models', 'search', 'nothing-like-it'], envFor(cache))).stdout).toContain("No text-generation model on the Hub matches 'nothing-like-it'.");
+    const offline = await cli(['--data-dir', dataDir, 'models', 'search', 'copy'], envFor(cache, { HF_ENDPOINT: `http://127.0.0.1:${await closedPort()}` }));
+    expect(offline.code).toBe(1);
+    expect(offline.stderr).toMatch(/^tunebench: Cannot reach http:\/\/127\.0\.0\.1:\d+ \(connection refused\): check the network, or set HF_ENDPOINT to a mirror you can reach\.$/m);
+    const short = await cli(['--data-dir', dataDir, 'models', 'search', 'x'], envFor(cache));
+    expect(short.code).toBe(2);
+    expect(short.stderr).toContain('A Hub search needs 2 to 100 characters.');
+  });
 
   it('resumes a download whose process was killed part-way, and one whose connection dropped', async () => {
     const cache = tempDir('tb-hub-');

@@ -13,6 +13,7 @@ export function modelHandlers({ services, options }: HandlerContext): DomainHand
     },
     // a download by name into the Hugging Face cache of the machine running main (any mode: no path comes in)
     'models.pull': async (input) => (await models.pull(input)).model,
+    'models.search': ({ query }) => models.search(query),
     'models.cancelPull': ({ requestId }) => models.cancelPull(requestId),
     'playground.generate': (input) => models.generate(input),
     'playground.classify': (input) => models.classify(input),

@@ -1,11 +1,12 @@
 // Models from the Hugging Face cache (used in place) and a field to download one by name into it (models.pull): type
 // to filter what the cache has, or a name (org/name, optionally @revision) to download, with a progress bar, bytes,
-// speed, ETA and cancel. Cached models the app cannot run are listed with the reason.
+// speed, ETA and cancel, or words to search the Hub for (models.search), each result a click from downloading.
+// Cached models the app cannot run are listed with the reason.
 import { useId, useMemo, useRef, useState } from 'react';
-import type { ListedModel, PullProgress } from '../../../../common/contracts/models';
+import type { HubModel, ListedModel, PullProgress } from '../../../../common/contracts/models';
 import { formatBytes, formatCount, formatDuration, percent } from '../../lib/format';
 import { useWorkbenchStore } from '../../store/store';
-import { parseModelName, startPull } from './pullModel';
+import { parseModelName, searchHub, startPull } from './pullModel';
 
 export function PullModelPanel() {
   const models = useWorkbenchStore((s) => s.catalog.models) as ListedModel[] | null;
@@ -15,6 +16,8 @@ export function PullModelPanel() {
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ error: boolean; text: string } | null>(null);
   const cancelRef = useRef<(() => Promise<void>) | null>(null);
+  const [found, setFound] = useState<{ query: string; models: HubModel[] } | null>(null);
+  const [searching, setSearching] = useState(false);
   const fieldId = useId();
   const hintId = useId();
 
@@ -24,12 +27,27 @@ export function PullModelPanel() {
   const refused = shown.filter((m) => m.runnable === false);
   const name = parseModelName(text.replace(/^hf:/, ''));
 
-  const submit = async () => {
-    if (!name) return;
+  const search = async () => {
+    const words = text.trim();
+    if (words.length < 2) return;
+    setSearching(true);
+    setMessage(null);
+    const outcome = await searchHub(words);
+    setSearching(false);
+    if (outcome.ok) setFound({ query: words, models: outcome.models });
+    else {
+      setFound(null);
+      setMessage({ error: true, text: outcome.error });
+    }
+  };
+
+  const submit = async (chosen = name) => {
+    if (!chosen) return;
+    setFound(null);
     setBusy(true);
     setMessage(null);
     setProgress(null);
-    const pull = startPull(name, setProgress);
+    const pull = startPull(chosen, setProgress);
     cancelRef.current = pull.cancel;
     const outcome = await pull.done;
     cancelRef.current = null;
@@ -99,13 +117,36 @@ export function PullModelPanel() {
               Cancel
             </button>
           ) : (
-            <button type="submit" className="button" disabled={!name}>
-              Download
-            </button>
+            <>
+              <button type="submit" className="button" disabled={!name}>
+                Download
+              </button>
+              <button type="button" className="button" disabled={searching || text.trim().length < 2} onClick={() => void search()}>
+                {searching ? 'Searching…' : 'Search the Hub'}
+              </button>
+            </>
           )}
         </div>
+        {found && (
+          <div data-testid="hf-search-results" role="region" aria-label="Hub search results">
+            {found.models.length === 0 ? (
+              <p className="muted settings-note">No text-generation model on the Hub matches “{found.query}”.</p>
+            ) : (
+              <ul className="plain-list">
+                {found.models.map((m) => (
+                  <li key={m.repo}>
+                    <span className="mono">{m.repo}</span> <span className="muted">· {formatCount(m.downloads)} downloads{m.gated ? ' · gated (needs HF_TOKEN)' : ''}</span>{' '}
+                    <button type="button" className="button" aria-label={`Download ${m.repo}`} onClick={() => void submit({ repo: m.repo })}>
+                      Download
+                    </button>
+                  </li>
+                ))}
+              </ul>
+            )}
+          </div>
+        )}
         <p className="muted settings-note" id={hintId}>
-          A name on the Hub (org/name, or org/name@revision): only its config, tokenizer and safetensors weights come down, into the Hugging Face cache this machine shares with Python tools;
+          A name on the Hub (org/name, or org/name@revision), or words to search it for: only its config, tokenizer and safetensors weights come down, into the Hugging Face cache this machine shares with Python tools;
           an interrupted download resumes. Gated models need HF_TOKEN set where Tunebench runs.
         </p>
         {busy && (

@@ -1,6 +1,6 @@
 // Downloading a model by name (models.pull) from the app: the call, its progress events (only this request's), the
 // cancel, and the model list reloaded when it lands. Kept beside the panel rather than in the store: one panel uses it.
-import type { ListedModel, PullProgress } from '../../../../common/contracts/models';
+import type { HubModel, ListedModel, PullProgress } from '../../../../common/contracts/models';
 import { loadModels } from '../../store/actions/catalogActions';
 import { connection } from '../../store/actions/boundConnection';
 
@@ -41,4 +41,14 @@ export function startPull(name: { repo: string; revision?: string }, onProgress:
       await api.call('models.cancelPull', { requestId });
     },
   };
+}
+
+/** Text-generation models on the Hub whose name contains `query` (models.search), or the sentence saying why not. */
+export async function searchHub(query: string): Promise<{ ok: true; models: HubModel[] } | { ok: false; error: string }> {
+  try {
+    const result = await connection().api.call('models.search', { query });
+    return result.ok ? { ok: true, models: result.value } : { ok: false, error: result.error.message };
+  } catch (err) {
+    return { ok: false, error: err instanceof Error ? err.message : String(err) };
+  }
 }

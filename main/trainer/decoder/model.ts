@@ -21,13 +21,13 @@ export interface ProjectionAdapter {
   delta(name: string, x: tf.Tensor2D): tf.Tensor2D | null;
 }
 
-/** Keys and values of the positions seen so far, per layer: (1, Hkv, S, hd). Owned by the caller; dispose it. */
 /** A layer's causal mask (T, S) of 0 / −∞, and its sliding window (null: none) for the fused kernel. */
 interface AttentionMask {
   mask: tf.Tensor2D;
   window: number | null;
 }
 
+/** Keys and values of the positions seen so far, per layer: (1, Hkv, S, hd). Owned by the caller; dispose it. */
 export class DecoderKvCache {
   readonly keys: (tf.Tensor4D | null)[];
   readonly values: (tf.Tensor4D | null)[];
@@ -205,7 +205,7 @@ export class DecoderModel {
     return delta ? (addSavingNothing(y, delta) as tf.Tensor2D) : y;
   }
 
-  /** act(gate)·up: one kernel each way for SiLU (SwiGLU) where the backend has it.  (N, I), (N, I) → (N, I) */
+  /** act(gate)·up; for SiLU (SwiGLU) saving only gate and up for the backward (fusedOps.ts).  (N, I), (N, I) → (N, I) */
   private gated(gate: tf.Tensor2D, up: tf.Tensor2D): tf.Tensor2D {
     const fused = this.spec.activation === 'silu' ? fusedSwiGlu(gate, up) : null;
     return (fused ?? tf.mul(this.activate(gate), up)) as tf.Tensor2D;

@@ -9,7 +9,7 @@
 //             dx = dy·cos + rotate_halfᵀ(dy·sin),  rotate_halfᵀ(g) = [g₂, −g₁]   (four tensors of x's size → one)
 import type { GradConfig, KernelConfig, NamedAttrMap, Tensor, TensorInfo } from '../tfjs';
 import { engine } from '../tfjs';
-import { compute, sizeOf, TYPED_BACKENDS } from './typedArrays';
+import { compute, sizeOf, TYPED_BACKENDS, wasmHeapOf, type OnHeap } from './typedArrays';
 
 export const RMS_NORM = 'TunebenchRmsNorm';
 const RMS_NORM_GRAD = 'TunebenchRmsNormGrad';
@@ -111,6 +111,9 @@ export interface AdamStep {
  * place): at 106M parameters the two moments are 850 MB that WebAssembly's heap no longer has to hold, and the
  * update makes no intermediates.  g·scale → m, v;  w − lr·(m / c1) / (√(v / c2) + ε) → the new weight
  */
+/** Moments copied through the heap this many floats at a time by the SIMD update (two 4 MB scratch halves). */
+const ADAM_CHUNK = 1 << 20;
+
 const adam: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
   const { g, w, scale } = inputs as Record<'g' | 'w' | 'scale', TensorInfo>;
   const { m, v, step } = attrs as unknown as { m: Float32Array; v: Float32Array; step: AdamStep };
@@ -119,16 +122,39 @@ const adam: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
   // every operation rounded to float32 as tfjs's ops round it, so the numbers are tfjs Adam's to the bit
   const f = Math.fround;
   const [b1, b2, a1, a2, eps, c1, c2, negLr] = [f(beta1), f(beta2), f(1 - beta1), f(1 - beta2), f(epsilon), f(correction1), f(correction2), f(-lr)];
-  return compute(backend, [g, w, scale], [w.shape], ([gv, wv, sv], [out]) => {
-    const k = sv[0];
-    for (let i = 0; i < n; i++) {
+  const scalar = (gv: Float32Array, wv: Float32Array, out: Float32Array, k: number, from: number, to: number) => {
+    for (let i = from; i < to; i++) {
       const gi = f(gv[i] * k);
       const mi = (m[i] = f(f(m[i] * b1) + f(gi * a1)));
       const vi = (v[i] = f(f(v[i] * b2) + f(f(gi * gi) * a2)));
       const update = f(f(f(mi / c1) / f(f(Math.sqrt(f(vi / c2))) + eps)) * negLr);
       out[i] = f(update + wv[i]);
     }
-  })[0];
+  };
+  const chunk = Math.min(ADAM_CHUNK, Math.max(4, n - (n % 4)));
+  const heap = wasmHeapOf(backend);
+  // on wasm the same lanes in SIMD (wasmRows.ts), the moments passing through scratch on the heap; the rest here
+  const onHeap: OnHeap | undefined = heap
+    ? ([pg, pw, pscale], [pout, pscratch], kernels) => {
+        const f32 = new Float32Array(heap.buffer);
+        const k = f32[pscale >>> 2];
+        const [sm, sv] = [pscratch >>> 2, (pscratch >>> 2) + chunk];
+        const whole = n - (n % 4);
+        for (let start = 0; start < whole; start += chunk) {
+          const len = Math.min(chunk, whole - start);
+          f32.set(m.subarray(start, start + len), sm);
+          f32.set(v.subarray(start, start + len), sv);
+          kernels.adam(pg + 4 * start, pw + 4 * start, pout + 4 * start, pscratch, pscratch + 4 * chunk, 4 * len, k, b1, b2, a1, a2, c1, c2, eps, negLr);
+          m.set(f32.subarray(sm, sm + len), start);
+          v.set(f32.subarray(sv, sv + len), start);
+        }
+        const at = (p: number) => f32.subarray(p >>> 2, (p >>> 2) + n);
+        scalar(at(pg), at(pw), at(pout), k, whole, n);
+      }
+    : undefined;
+  const [out, scratch] = compute(backend, [g, w, scale], [w.shape, [2 * chunk]], ([gv, wv, sv], [o]) => scalar(gv, wv, o, sv[0], 0, n), onHeap);
+  (backend as unknown as { disposeData(dataId: object): void }).disposeData(scratch.dataId);
+  return out;
 };
 
 export const decoderKernels: KernelConfig[] = TYPED_BACKENDS.flatMap((backendName) => [

@@ -72,6 +72,8 @@ export class Code {
   f32x4Add() { return this.simd(0xe4); }
   f32x4Sub() { return this.simd(0xe5); }
   f32x4Mul() { return this.simd(0xe6); }
+  f32x4Div() { return this.simd(0xe7); }
+  f32x4Sqrt() { return this.simd(0xe3); }
   /** relaxed-SIMD f32x4.relaxed_madd: a·b + c (stack: a, b, c), a fused multiply-add where the CPU has one. */
   f32x4RelaxedMadd() { return this.simd(0x105); }
 

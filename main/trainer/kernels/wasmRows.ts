@@ -9,6 +9,8 @@
 //   geluGrad(dy, x, s, dx, bytes, 2C, 3A)                         see pointwiseKernels.ts (its constants passed in)
 //   columnSum(x, out, rows, C)                                    out = Σ_rows x
 //   splitHeads / mergeHeads(qkv, q, kT, v, B, T, H, hd)            see headsKernels.ts (hd a multiple of 4)
+//   adam(g, w, out, m, v, bytes, k, β1, β2, 1−β1, 1−β2, c1, c2, ε, −lr)  see decoderKernels.ts: each lane rounded
+//                                                                   op by op as tfjs's Adam (IEEE f32 ops, no FMA)
 import { Code, F32, Frame, I32, V128, assemble, type FunctionDef } from './wasmAsm';
 
 export interface RowKernels {
@@ -18,6 +20,7 @@ export interface RowKernels {
   columnSum(x: number, out: number, rows: number, C: number): void;
   splitHeads(qkv: number, q: number, kT: number, v: number, B: number, T: number, H: number, hd: number): void;
   mergeHeads(qkv: number, q: number, kT: number, v: number, B: number, T: number, H: number, hd: number): void;
+  adam(g: number, w: number, out: number, m: number, v: number, bytes: number, ...constants: number[]): void;
 }
 
 /** Pushes the sum of the four lanes of v128 local `v` as an f32. */
@@ -230,13 +233,39 @@ function heads(toHeads: boolean): FunctionDef {
   return f.def(toHeads ? 'splitHeads' : 'mergeHeads', c);
 }
 
+/** One weight's Adam update over `bytes` (a multiple of 16) of g, w, m, v into out, four floats at a time. */
+function adam(): FunctionDef {
+  const f = new Frame([I32, I32, I32, I32, I32, I32, F32, F32, F32, F32, F32, F32, F32, F32, F32]);
+  const [G, W, OUT, M, V, BYTES] = [0, 1, 2, 3, 4, 5];
+  const j = f.local(I32);
+  const splats = Array.from({ length: 9 }, () => f.local(V128)); // k, β1, β2, 1−β1, 1−β2, c1, c2, ε, −lr
+  const [k, b1, b2, a1, a2, c1, c2, eps, negLr] = splats;
+  const [gi, mi, vi] = [f.local(V128), f.local(V128), f.local(V128)];
+  const c = new Code();
+  splats.forEach((local, i) => c.get(6 + i).f32x4Splat().set(local));
+  eachQuad(c, j, BYTES, () => {
+    load(c, G, j).get(k).f32x4Mul().set(gi);
+    load(c, M, j).get(b1).f32x4Mul().get(gi).get(a1).f32x4Mul().f32x4Add().set(mi);
+    load(c, V, j).get(b2).f32x4Mul().get(gi).get(gi).f32x4Mul().get(a2).f32x4Mul().f32x4Add().set(vi);
+    c.get(M).get(j).add().get(mi).v128Store();
+    c.get(V).get(j).add().get(vi).v128Store();
+    c.get(OUT).get(j).add(); // the address, then ((m / c1) / (√(v / c2) + ε))·(−lr) + w
+    c.get(mi).get(c1).f32x4Div();
+    c.get(vi).get(c2).f32x4Div().f32x4Sqrt().get(eps).f32x4Add();
+    c.f32x4Div().get(negLr).f32x4Mul();
+    load(c, W, j).f32x4Add();
+    c.v128Store();
+  });
+  return f.def('adam', c);
+}
+
 const cache = new WeakMap<WebAssembly.Memory, RowKernels | null>();
 
 /** The kernels bound to a heap (built once per memory), or null where WebAssembly SIMD is missing. */
 export function rowKernelsFor(memory: WebAssembly.Memory): RowKernels | null {
   if (cache.has(memory)) return cache.get(memory)!;
   const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
-  const bytes = assemble([layerNorm(), layerNormGrad(), geluGrad(), columnSum(), heads(true), heads(false)], shared);
+  const bytes = assemble([layerNorm(), layerNormGrad(), geluGrad(), columnSum(), heads(true), heads(false), adam()], shared);
   const kernels = WebAssembly.validate(bytes) ? (new WebAssembly.Instance(new WebAssembly.Module(bytes), { env: { memory } }).exports as unknown as RowKernels) : null;
   cache.set(memory, kernels);
   return kernels;

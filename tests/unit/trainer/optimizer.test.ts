@@ -78,7 +78,8 @@ describe('AdamW', () => {
     await selectBackend('cpu');
   });
 
-  it('without weight decay takes exactly the steps of tfjs Adam (β2 0.99) with the same clipping', () => {
+  /** Five steps of ours against five of tfjs's AdamOptimizer with the same clipping, on the active backend. */
+  const matchesTfjsAdam = () => {
     const ours = fit(CONFIG, 5);
     const params = weights();
     const adam = tf.train.adam(CONFIG.learningRate, 0.9, 0.99, 1e-8);
@@ -97,6 +98,17 @@ describe('AdamW', () => {
     expect(ours.b).toEqual(values(params, 'b'));
     adam.dispose();
     params.forEach((v) => v.dispose());
+  };
+
+  it('without weight decay takes exactly the steps of tfjs Adam (β2 0.99) with the same clipping', () => matchesTfjsAdam());
+
+  it('on wasm too, where the update runs in SIMD with the moments outside the heap (16 lanes and a tail of 2 here)', async () => {
+    await selectBackend('wasm');
+    try {
+      matchesTfjsAdam();
+    } finally {
+      await selectBackend('cpu');
+    }
   });
 
   it('with weight decay shrinks the matrices, and changes nothing where the caller exempts a weight', () => {

@@ -38,7 +38,7 @@ export async function trainCommand(services: Services, io: CliIo, args: string[]
   const overrides = parseSetArgs(values.set as string[]);
   // a bad setting is reported before anything is imported (few-shot settings depend on the data, so are checked at start)
   if (preset !== 'few-shot') {
-    const refusal = values['dry-run'] ? null : services.runs.estimate(resolveTrainConfig(preset as PresetName, overrides))?.refusal;
+    const refusal = values['dry-run'] ? null : services.runs.fitBackend(resolveTrainConfig(preset as PresetName, overrides)).estimate?.refusal;
     if (refusal) throw badInput(refusal); // before a file is imported: a refused run writes nothing
   }
 

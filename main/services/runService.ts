@@ -61,16 +61,27 @@ export class RunService {
     const chosen = preset === 'few-shot' ? this.fewShotChoice(data, overrides) : {};
     const config = resolveTrainConfig(preset, overrides, chosen);
     checkBaseFitsTask(config, data.task, this.deps.bases);
-    return { config, estimate: this.estimate(config) };
+    return this.fitBackend(config);
+  }
+
+  /**
+   * The config with its estimate; for backend 'auto', the cpu backend where the run fits there but not in
+   * WebAssembly's 4 GiB heap (a 1B model's LoRA, say), rather than a refusal.
+   */
+  fitBackend(config: TrainConfig): { config: TrainConfig; estimate: RunEstimate | null } {
+    const estimate = this.estimate(config);
+    if (!estimate?.refusal || config.backend !== 'auto' || estimate.backend !== 'wasm') return { config, estimate };
+    const onCpu: TrainConfig = { ...config, backend: 'cpu' };
+    const cpuEstimate = this.estimate(onCpu);
+    return cpuEstimate && !cpuEstimate.refusal ? { config: onCpu, estimate: cpuEstimate } : { config, estimate };
   }
 
   /** runs.estimate: the plan's estimate for a draft (on a dataset when one is named), with its readable lines. */
   estimateDraft(input: { datasetId?: string; preset: PresetName; overrides: Overrides }): { estimate: RunEstimate | null; lines: string[] } {
     const { datasets } = this.deps;
-    const config = input.datasetId
-      ? this.plan(datasets.loadTrainData(datasets.get(input.datasetId).id), input.preset, input.overrides).config
-      : resolveTrainConfig(input.preset, input.overrides);
-    const estimate = this.estimate(config);
+    const { config, estimate } = input.datasetId
+      ? this.plan(datasets.loadTrainData(datasets.get(input.datasetId).id), input.preset, input.overrides)
+      : this.fitBackend(resolveTrainConfig(input.preset, input.overrides));
     return { estimate, lines: estimate ? describeEstimate(estimate, config.steps) : [] };
   }
 

@@ -3,6 +3,7 @@
 // estimate, then the same run trains 2 steps through the CLI and its trainer reports peak_rss_mb (getrusage's
 // ru_maxrss: the whole process, Node and the backend included) and baseline_rss_mb. The estimate must be within 25%.
 import { existsSync } from 'node:fs';
+import { freemem } from 'node:os';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingEstimate } from '../../common/estimate';
 import { assertBuilt, tempDir, tunebench, tunebenchJson } from '../helpers/cli';
@@ -66,6 +67,22 @@ describe('train --dry-run and the refusal of a run that would not fit', () => {
     expect(refused.stderr).toMatch(/This run needs about [\d.]+ GiB .*more than the wasm backend's 4 GiB WebAssembly heap holds; what would fit: --set batchSize=\d+/);
     expect(tunebenchJson<unknown[]>(dataDir, ['datasets', 'list'])).toEqual([]); // the file was not imported
     expect(tunebenchJson<unknown[]>(dataDir, ['runs', 'list'])).toEqual([]);
+  }, 120_000);
+
+  it("on backend 'auto' takes the cpu backend for a run past WebAssembly's heap that fits this machine's memory", () => {
+    const dataDir = tempDir();
+    const corpus = writeFixture(tempDir(), 'corpus.txt', `${corpusLines(40).join('\n')}\n`);
+    const args = ['train', '--dataset', corpus, '--set', 'base=stories260k', '--set', 'batchSize=24', '--set', 'contextLength=512', '--dry-run'];
+    expect(tunebench(dataDir, [...args, '--set', 'backend=wasm']).code).toBe(2); // about 4.5 GiB: past the heap
+    const auto = tunebench(dataDir, [...args, '--json']);
+    const free = freemem() / 2 ** 30; // the cpu estimate here is about 11 GiB (the JS heap's slack included)
+    if (free > 14) {
+      expect(auto.code, auto.stderr).toBe(0);
+      const plan = JSON.parse(auto.stdout) as { config: { backend: string }; estimate: TrainingEstimate & { backend: string } };
+      expect(plan.config.backend).toBe('cpu');
+      expect(plan.estimate.backend).toBe('cpu');
+      expect(plan.estimate.fits).toBe(true);
+    } else if (free < 11) expect(auto.code).toBe(2); // nowhere to go: refused with what would fit
   }, 120_000);
 
   it("the few-shot preset on text sizes its context from the texts' token lengths and its batch from the estimate", () => {

@@ -55,7 +55,6 @@ export class AdamW {
    * plain arrays outside the backend's memory, updated by one kernel (kernels/decoderKernels.ts); elsewhere variables.
    */
   private moments: ({ host: true; m: Float32Array; v: Float32Array } | { host: false; m: tf.Variable; v: tf.Variable })[] = [];
-  private iterations = 0;
   /** β^t as tfjs keeps it: a float32 multiplied by β each step (β^(t+1) after a restore). */
   private accBeta1 = Math.fround(ADAM_BETA1);
   private accBeta2 = Math.fround(ADAM_BETA2);
@@ -145,7 +144,6 @@ export class AdamW {
     tf.dispose([oneMinusAcc1, oneMinusAcc2, ...(one ? [one] : [])]);
     this.accBeta1 = Math.fround(this.accBeta1 * Math.fround(ADAM_BETA1));
     this.accBeta2 = Math.fround(this.accBeta2 * Math.fround(ADAM_BETA2));
-    this.iterations++;
   }
 
   /** Zero moments for a weight (or the saved ones), where this backend keeps them. */
@@ -176,8 +174,7 @@ export class AdamW {
     const moments = this.names.map((name, i) => this.newMoments(this.vars[i].shape, read('m', name), read('v', name)));
     this.disposeMoments();
     this.moments = moments;
-    // as tfjs's setWeights does: β^(iterations + 1), the value after `iterations` steps
-    this.iterations = saved.step;
+    // as tfjs's setWeights does: β^(step + 1), the value after `step` steps
     this.accBeta1 = Math.fround(Math.pow(Math.fround(ADAM_BETA1), saved.step + 1));
     this.accBeta2 = Math.fround(Math.pow(Math.fround(ADAM_BETA2), saved.step + 1));
   }

@@ -17,7 +17,6 @@ export type Sgemm = (transA: boolean, transB: boolean, m: number, n: number, k: 
 export interface Blas {
   /** e.g. "OpenBLAS 0.3.21 (libopenblas.so.0, Cooperlake), 2 threads" */
   description: string;
-  threads: number;
   sgemm: Sgemm;
 }
 
@@ -130,7 +129,7 @@ function loadFrom(koffi: Koffi, name: string, threads: number): Blas {
   const file = name.split(/[\\/]/).pop();
   const where = [file, detail].filter(Boolean).join(', ');
   const threadText = set === null ? "the library's own threads" : `${set} thread${set === 1 ? '' : 's'}`;
-  return { description: `${kind} (${where}), ${threadText}`, threads: set ?? availableParallelism(), sgemm };
+  return { description: `${kind} (${where}), ${threadText}`, sgemm };
 }
 
 let status: BlasStatus | null = null;

@@ -3,21 +3,12 @@
 // views into the WebAssembly heap, on cpu the backend's own arrays. A batch against one shared right operand is one
 // tall product; other batches are one product per entry. What BLAS cannot take (other dtypes, broadcasts between
 // batch shapes) goes to the kernel that was registered before.
-import { BatchMatMul, getKernel, registerKernel, unregisterKernel, type DataType, type KernelConfig, type KernelFunc, type TensorInfo } from '../tfjs';
+import { BatchMatMul, getKernel, registerKernel, unregisterKernel, type KernelConfig, type KernelFunc, type TensorInfo } from '../tfjs';
 import type { Blas } from './blas';
-import { sizeOf } from './typedArrays';
+import { compute, sizeOf } from './typedArrays';
 
-interface WasmLike {
-  makeOutput(shape: number[], dtype: DataType): TensorInfo;
-  typedArrayFromHeap(info: TensorInfo): Float32Array;
-}
-interface CpuLike {
-  makeTensorInfo(shape: number[], dtype: DataType, values: Float32Array): TensorInfo;
-  readSync(dataId: object): ArrayLike<number>;
-}
-const isWasm = (b: unknown): b is WasmLike => typeof (b as WasmLike).typedArrayFromHeap === 'function';
 /** The cpu backend may hold a float32 tensor's values in another array type (a cast one-hot keeps its Int32Array). */
-const asFloat32 = (values: ArrayLike<number>): Float32Array => (values instanceof Float32Array ? values : Float32Array.from(values));
+const asFloat32 = (values: Float32Array): Float32Array => (values instanceof Float32Array ? values : Float32Array.from(values));
 
 export interface ProductShape {
   M: number;
@@ -74,15 +65,8 @@ export function installBlasMatMul(backendName: 'wasm' | 'cpu', blas: Blas): void
     const b = inputs.b as TensorInfo;
     const shape = a.dtype === 'float32' && b.dtype === 'float32' ? productShape(a.shape, b.shape, transposeA, transposeB) : null;
     if (!shape || shape.M * shape.N * shape.K === 0) return fallback(args);
-    if (isWasm(backend)) {
-      const out = backend.makeOutput(shape.outShape, 'float32'); // may grow the heap: views are taken after it
-      batchedSgemm(blas, shape, transposeA, transposeB, backend.typedArrayFromHeap(a), backend.typedArrayFromHeap(b), backend.typedArrayFromHeap(out));
-      return out;
-    }
-    const cpu = backend as unknown as CpuLike;
-    const values = new Float32Array(sizeOf(shape.outShape));
-    batchedSgemm(blas, shape, transposeA, transposeB, asFloat32(cpu.readSync(a.dataId)), asFloat32(cpu.readSync(b.dataId)), values);
-    return cpu.makeTensorInfo(shape.outShape, 'float32', values);
+    // the output is allocated before the views are taken (on wasm it may grow the heap)
+    return compute(backend, [a, b], [shape.outShape], ([av, bv], [c]) => batchedSgemm(blas, shape, transposeA, transposeB, asFloat32(av), asFloat32(bv), c))[0];
   };
   const config: KernelConfig = { ...previous, kernelFunc };
   unregisterKernel(BatchMatMul, backendName);

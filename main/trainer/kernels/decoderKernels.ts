@@ -106,14 +106,14 @@ export interface AdamStep {
   correction2: number;
 }
 
+/** Moments copied through the heap this many floats at a time by the SIMD update (two 4 MB scratch halves). */
+const ADAM_CHUNK = 1 << 20;
+
 /**
  * One weight's Adam update with its moments kept in `m` and `v`, arrays outside the backend's memory (updated in
  * place): at 106M parameters the two moments are 850 MB that WebAssembly's heap no longer has to hold, and the
  * update makes no intermediates.  g·scale → m, v;  w − lr·(m / c1) / (√(v / c2) + ε) → the new weight
  */
-/** Moments copied through the heap this many floats at a time by the SIMD update (two 4 MB scratch halves). */
-const ADAM_CHUNK = 1 << 20;
-
 const adam: KernelConfig['kernelFunc'] = ({ inputs, attrs, backend }) => {
   const { g, w, scale } = inputs as Record<'g' | 'w' | 'scale', TensorInfo>;
   const { m, v, step } = attrs as unknown as { m: Float32Array; v: Float32Array; step: AdamStep };
